@@ -1,0 +1,62 @@
+"""What a quick run of the notebook leaves behind: submission, figures, model, summary."""
+
+import json
+import os
+from pathlib import Path
+
+import keras
+import numpy as np
+import pandas as pd
+import pytest
+
+from notebook import REPO, run_notebook
+
+FIGURES = ["label_distribution", "sample_digits", "mean_digits", "pixel_histogram", "augmentation_preview",
+           "learning_curve_loss", "learning_curve_accuracy", "learning_rate", "confusion_matrix",
+           "misclassified", "test_predictions"]
+SAMPLE_TEST = REPO / "data" / "sample" / "test.csv.gz"
+
+
+@pytest.fixture(scope="session")
+def outputs():
+    """The quick run's output folder; nbval's run fills it, else the notebook is run here."""
+    folder = Path(os.environ["DIGITS_OUTPUT_DIR"])
+    if not (folder / "run_summary.json").exists():
+        run_notebook()
+    return folder
+
+
+@pytest.fixture(scope="session")
+def test_images():
+    pixels = pd.read_csv(SAMPLE_TEST).to_numpy(dtype="float32")
+    return pixels.reshape(-1, 28, 28, 1) / 255
+
+
+def test_submission_has_kaggle_format(outputs, test_images):
+    text = (outputs / "submission.csv").read_text()
+    assert text.splitlines()[0] == "ImageId,Label"
+    submission = pd.read_csv(outputs / "submission.csv")
+    assert len(submission) == len(test_images) == 1000
+    assert submission["ImageId"].tolist() == list(range(1, 1001))
+    assert submission["Label"].between(0, 9).all()
+
+
+def test_every_figure_is_a_png(outputs):
+    for name in FIGURES:
+        data = (outputs / "figures" / f"{name}.png").read_bytes()
+        assert data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) > 5000, name
+
+
+@pytest.mark.parametrize("name", ["digit_recognizer.keras", "mnist_cnn_improved_gpu.h5"])
+def test_saved_model_reloads_and_predicts_the_submission(outputs, test_images, name):
+    model = keras.models.load_model(outputs / name)
+    labels = model.predict(test_images, verbose=0).argmax(axis=1)
+    assert labels.tolist() == pd.read_csv(outputs / "submission.csv")["Label"].tolist()
+
+
+def test_run_summary_reports_the_sample_run(outputs):
+    summary = json.loads((outputs / "run_summary.json").read_text())
+    assert summary["labelled_digits"] == 5000 and summary["test_digits"] == 1000
+    assert summary["epochs"] == 2
+    assert 0.5 < summary["validation_accuracy"] <= 1
+

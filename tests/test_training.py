@@ -1,0 +1,82 @@
+"""Interrupted training resumes; the same seed gives the same predictions; the notebook runs twice
+in one kernel; a bad file stops the notebook before training and leaves the old submission alone."""
+
+import re
+
+import keras
+import numpy as np
+import pandas as pd
+import pytest
+from nbclient.exceptions import CellExecutionError
+
+from notebook import notebook_functions, run_notebook
+from test_outputs import outputs  # noqa: F401  (the quick run's outputs, shared with test_outputs)
+
+nb = notebook_functions()
+
+
+class InterruptAfterFirstEpoch(keras.callbacks.Callback):
+    def on_epoch_end(self, epoch, logs=None):
+        raise KeyboardInterrupt
+
+
+def tiny_training_set():
+    rng = np.random.default_rng(0)
+    images = rng.random((120, 28, 28, 1), dtype="float32")
+    labels = keras.utils.to_categorical(np.arange(120) % 10, 10)
+    return (images[:100], labels[:100]), (images[100:], labels[100:])
+
+
+def compiled_model():
+    model = nb["build_model"](seed=1)
+    model.compile(optimizer="rmsprop", loss="categorical_crossentropy", metrics=["accuracy"])
+    return model
+
+
+def test_interrupted_training_resumes_from_its_last_finished_epoch(tmp_path, capsys):
+    train_data, val_data = tiny_training_set()
+    with pytest.raises(KeyboardInterrupt):
+        nb["train"](compiled_model(), train_data, val_data, tmp_path, epochs=3, batch_size=50,
+                    extra_callbacks=[InterruptAfterFirstEpoch()])
+    assert (tmp_path / "training_backup" / "training_metadata.json").is_file()
+    capsys.readouterr()
+
+    history = nb["train"](compiled_model(), train_data, val_data, tmp_path, epochs=3, batch_size=50)
+    output = capsys.readouterr().out
+    assert "Resuming the interrupted run after epoch 1" in output
+    assert "Epoch 1/3" not in output and "Epoch 2/3" in output
+    assert history["epoch"].tolist() == [0, 1, 2]
+    assert not (tmp_path / "training_backup").exists()
+
+
+def test_notebook_runs_twice_in_one_kernel_with_the_same_predictions(outputs, tmp_path, monkeypatch):  # noqa: F811
+    monkeypatch.setenv("DIGITS_OUTPUT_DIR", str(tmp_path))
+    first = tmp_path / "first_submission.csv"
+    notebook = run_notebook(times=1)
+    (tmp_path / "submission.csv").rename(first)
+    run_notebook(times=2)
+    assert not any(output.get("output_type") == "error" for cell in notebook.cells for output in cell.get("outputs", []))
+    same_kernel_twice = pd.read_csv(tmp_path / "submission.csv")
+    # Same seed, same predictions: across kernels (nbval's run, this test's first run) and within one.
+    pd.testing.assert_frame_equal(same_kernel_twice, pd.read_csv(first))
+    pd.testing.assert_frame_equal(same_kernel_twice, pd.read_csv(outputs / "submission.csv"))
+
+
+def test_bad_file_stops_the_notebook_before_training_and_keeps_the_old_submission(tmp_path, monkeypatch):
+    data_dir, output_dir = tmp_path / "data", tmp_path / "out"
+    data_dir.mkdir()
+    output_dir.mkdir()
+    (data_dir / "train.csv").write_text("label," + ",".join(f"pixel{i}" for i in range(784)) + "\n"
+                                        + "3," + ",".join(["0"] * 783) + ",300\n")
+    (data_dir / "test.csv").write_text(",".join(f"pixel{i}" for i in range(784)) + "\n" + ",".join(["0"] * 784) + "\n")
+    (output_dir / "submission.csv").write_text("ImageId,Label\n1,7\n")
+    monkeypatch.setenv("DIGITS_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("DIGITS_OUTPUT_DIR", str(output_dir))
+    with pytest.raises(CellExecutionError) as error:
+        run_notebook()
+    message = re.sub(r"\x1b\[[0-9;]*m", "", str(error.value))  # the kernel colours its tracebacks
+    assert f"DigitDataError: {data_dir / 'train.csv'}: data row 1 (line 2 of the file), column `pixel783` " \
+           "holds the pixel value 300, outside 0-255" in message
+    assert (output_dir / "submission.csv").read_text() == "ImageId,Label\n1,7\n"
+    assert sorted(path.name for path in output_dir.iterdir()) == ["figures", "submission.csv"]
+    assert not any((output_dir / "figures").iterdir())
