@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test sample clean
+.PHONY: run test bench sample clean
 
 run: $(INSTALLED)
 	mkdir -p .run
@@ -14,6 +14,10 @@ run: $(INSTALLED)
 
 test: $(INSTALLED)
 	$(BIN)/python -m pytest
+
+# The contenders side by side on the full data in data/ (about 1.5 hours on 2 CPU cores).
+bench: $(INSTALLED)
+	$(BIN)/python benchmarks/bench.py
 
 sample: $(INSTALLED)
 	$(BIN)/python scripts/make_sample.py

@@ -28,17 +28,20 @@ def tiny_training_set():
 
 
 def compiled_model():
-    model = nb["build_model"](seed=1)
-    model.compile(optimizer="rmsprop", loss="categorical_crossentropy", metrics=["accuracy"])
-    return model
+    return nb["compile_model"](nb["build_model"](seed=1))
+
+
+def interrupted_run(folder):
+    train_data, val_data = tiny_training_set()
+    with pytest.raises(KeyboardInterrupt):
+        nb["train"](compiled_model(), train_data, val_data, folder, epochs=3, batch_size=50,
+                    extra_callbacks=[InterruptAfterFirstEpoch()])
+    assert (folder / "backup" / "training_metadata.json").is_file()
+    return train_data, val_data
 
 
 def test_interrupted_training_resumes_from_its_last_finished_epoch(tmp_path, capsys):
-    train_data, val_data = tiny_training_set()
-    with pytest.raises(KeyboardInterrupt):
-        nb["train"](compiled_model(), train_data, val_data, tmp_path, epochs=3, batch_size=50,
-                    extra_callbacks=[InterruptAfterFirstEpoch()])
-    assert (tmp_path / "training_backup" / "training_metadata.json").is_file()
+    train_data, val_data = interrupted_run(tmp_path)
     capsys.readouterr()
 
     history = nb["train"](compiled_model(), train_data, val_data, tmp_path, epochs=3, batch_size=50)
@@ -46,7 +49,17 @@ def test_interrupted_training_resumes_from_its_last_finished_epoch(tmp_path, cap
     assert "Resuming the interrupted run after epoch 1" in output
     assert "Epoch 1/3" not in output and "Epoch 2/3" in output
     assert history["epoch"].tolist() == [0, 1, 2]
-    assert not (tmp_path / "training_backup").exists()
+    assert history["seconds"].is_monotonic_increasing
+    assert not (tmp_path / "backup").exists()
+
+
+def test_a_backup_made_with_other_settings_is_discarded(tmp_path, capsys):
+    train_data, val_data = interrupted_run(tmp_path)
+    capsys.readouterr()
+    history = nb["train"](compiled_model(), train_data, val_data, tmp_path, epochs=2, batch_size=50)
+    output = capsys.readouterr().out
+    assert "Discarding the backup" in output and "Resuming" not in output
+    assert history["epoch"].tolist() == [0, 1]
 
 
 def test_notebook_runs_twice_in_one_kernel_with_the_same_predictions(outputs, tmp_path, monkeypatch):  # noqa: F811

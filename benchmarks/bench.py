@@ -1,0 +1,159 @@
+"""Train the contenders one after another on the same data and validation split, and record them.
+
+    .venv/bin/python benchmarks/bench.py [--repeats 2] [--ensemble-size 5] [--contenders seed default ensemble]
+
+Contenders: `seed`, the seed notebook's recipe (benchmarks/seed_recipe.py); `default`, the
+notebook's default run; `ensemble`, the notebook's ensemble mode with test-time augmentation. The
+last two run the notebook's own code (its cells tagged imports, parameters and functions), with
+its default parameters. Each run happens in a fresh process, so that its peak resident memory is
+its own; each appends one line to benchmarks/results.jsonl. The table of every recorded run is then
+written to benchmarks/RESULTS.md and into README.md between the bench markers.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+RESULTS = HERE / "results.jsonl"
+sys.path[:0] = [str(REPO / "tests"), str(HERE)]
+COLUMNS = ["contender", "device", "backend", "epochs", "training s", "s / epoch", "s to 99.5 %",
+           "validation accuracy", "peak memory", "date", "machine"]
+
+
+def machine():
+    model = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")),
+                 platform.processor())
+    return f"{model}, {os.cpu_count()} cores"
+
+
+class Clock:
+    """Seconds since the start of training and validation accuracy at the end of each epoch."""
+
+    def __init__(self, keras):
+        outer = self
+
+        class Callback(keras.callbacks.Callback):
+            def on_train_begin(self, logs=None):
+                outer.start = time.perf_counter()
+
+            def on_epoch_end(self, epoch, logs=None):
+                outer.epochs.append((time.perf_counter() - outer.start, logs["val_accuracy"]))
+
+        self.epochs, self.callback = [], Callback()
+
+
+def first_reach(epochs, target=0.995):
+    return next((seconds for seconds, accuracy in epochs if accuracy >= target), None)
+
+
+def run_one(contender, data_dir, ensemble_size):
+    """Train one contender in this process and return its row."""
+    os.environ.pop("DIGITS_QUICK", None)
+    from notebook import notebook_functions
+
+    nb = notebook_functions()
+    keras, np = nb["keras"], nb["np"]
+    pixels, digits = nb["read_digits"](nb["find_csv"](data_dir, "train"), "train")
+    images = pixels.reshape(-1, 28, 28, 1).astype("float32") / 255
+    train_images, val_images, train_digits, val_digits = nb["split_for_validation"](
+        images, digits, nb["VALIDATION_FRACTION"], nb["SEED"])
+    train_data = (train_images, keras.utils.to_categorical(train_digits, 10))
+    val_data = (val_images, keras.utils.to_categorical(val_digits, 10))
+    keras.utils.set_random_seed(nb["SEED"])
+
+    if contender == "seed":
+        from seed_recipe import train_seed_recipe
+
+        clock = Clock(keras)
+        model, _ = train_seed_recipe(*train_data, *val_data, callbacks=[clock.callback])
+        seconds, epochs = clock.epochs[-1][0], len(clock.epochs)
+        probabilities = model.predict(val_images, verbose=0)
+        reach = first_reach(clock.epochs)
+    else:
+        size = ensemble_size if contender == "ensemble" else 1
+        models, seconds, epochs, reach = [], 0.0, 0, None
+        with tempfile.TemporaryDirectory() as folder:
+            for member in range(size):
+                models.append(nb["compile_model"](nb["build_model"](nb["SEED"] + member)))
+                log = nb["train"](models[-1], train_data, val_data, Path(folder) / str(member),
+                                  nb["EPOCHS"], nb["BATCH_SIZE"])
+                if member == 0:
+                    reach = first_reach(zip(log["seconds"], log["val_accuracy"]))
+                seconds, epochs = seconds + float(log["seconds"].iloc[-1]), epochs + len(log)
+        probabilities = nb["predict_probabilities"](nb["average_models"](models), val_images, contender == "ensemble")
+        contender = f"ensemble of {size}, test-time augmentation" if contender == "ensemble" else "notebook default"
+    accuracy = float((probabilities.argmax(axis=1) == val_digits).mean())
+    return {
+        "contender": contender if contender != "seed" else "seed recipe",
+        "device": nb["DEVICE"] if nb["GPUS"] else "CPU", "backend": keras.backend.backend(),
+        "epochs": epochs, "training s": round(seconds), "s / epoch": round(seconds / epochs, 1),
+        "s to 99.5 %": round(reach) if reach is not None else "not reached",
+        "validation accuracy": f"{accuracy:.2%}",
+        "peak memory": f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB",
+        "date": datetime.date.today().isoformat(), "machine": machine(),
+    }
+
+
+def table(rows):
+    lines = ["| " + " | ".join(COLUMNS) + " |", "|" + " --- |" * len(COLUMNS)]
+    lines += ["| " + " | ".join(str(row[column]) for column in COLUMNS) + " |" for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+def write_tables():
+    rows = [json.loads(line) for line in RESULTS.read_text().splitlines() if line.strip()]
+    body = table(rows)
+    (HERE / "RESULTS.md").write_text(
+        "# Benchmark results\n\nWritten by `make bench` (benchmarks/bench.py) from every run recorded in "
+        "`results.jsonl`, on the validation split of `train.csv` that the notebook uses (10 %, seed 2). "
+        "Training seconds exclude data loading; \"s to 99.5 %\" is the training time until the end of the "
+        "first epoch whose validation accuracy reached 99.5 %; validation accuracy is that of the model "
+        "kept (the best epoch by validation loss), for the ensemble with test-time augmentation.\n\n" + body)
+    readme = REPO / "README.md"
+    text = readme.read_text()
+    start, end = "<!-- bench:start -->\n", "<!-- bench:end -->"
+    if start in text and end in text:
+        before, rest = text.split(start, 1)
+        readme.write_text(before + start + body + end + rest.split(end, 1)[1])
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--contenders", nargs="+", default=["seed", "default", "ensemble"],
+                        choices=["seed", "default", "ensemble"])
+    parser.add_argument("--repeats", type=int, default=2, help="runs of the seed and default contenders")
+    parser.add_argument("--ensemble-size", type=int, default=5)
+    parser.add_argument("--data", type=Path, default=REPO / "data", help="folder holding train.csv(.gz)")
+    parser.add_argument("--one", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one:
+        print("RESULT " + json.dumps(run_one(args.one, args.data, args.ensemble_size)), flush=True)
+        return
+    for contender in args.contenders:
+        for repeat in range(1 if contender == "ensemble" else args.repeats):
+            print(f"== {contender}, run {repeat + 1}", flush=True)
+            command = [sys.executable, __file__, "--one", contender, "--data", str(args.data),
+                       "--ensemble-size", str(args.ensemble_size)]
+            with subprocess.Popen(command, stdout=subprocess.PIPE, text=True) as process:
+                lines = [print(line, end="", flush=True) or line for line in process.stdout]
+            if process.returncode:
+                sys.exit(f"bench: the {contender} run failed (exit {process.returncode}); nothing recorded for it")
+            row = json.loads(next(line for line in lines if line.startswith("RESULT ")).removeprefix("RESULT "))
+            print(row, flush=True)
+            with RESULTS.open("a") as file:
+                file.write(json.dumps(row) + "\n")
+            write_tables()
+
+
+if __name__ == "__main__":
+    main()

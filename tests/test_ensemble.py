@@ -1,0 +1,41 @@
+"""Test-time augmentation's shifts and the averaging of an ensemble's models."""
+
+import keras
+import numpy as np
+
+from notebook import notebook_functions
+
+nb = notebook_functions()
+
+
+def test_shifted_moves_the_image_by_one_pixel_and_fills_with_background():
+    images = np.zeros((1, 28, 28, 1), dtype="float32")
+    images[0, 10, 20, 0] = 1
+    images[0, 0, 0, 0] = 1
+    for (rows, columns), expected in {(0, 0): (10, 20), (1, 0): (11, 20), (-1, 0): (9, 20),
+                                      (0, 1): (10, 21), (0, -1): (10, 19)}.items():
+        moved = nb["shifted"](images, rows, columns)
+        assert moved.shape == images.shape
+        assert moved[0, expected[0], expected[1], 0] == 1
+    assert nb["shifted"](images, -1, 0)[0, 0, 0, 0] == 0  # the corner pixel left the frame
+    assert nb["shifted"](images, 1, 0)[0, 0].sum() == 0  # the new top row is background
+
+
+def test_ensemble_averages_its_models_probabilities():
+    models = [nb["build_model"](seed) for seed in (1, 2)]
+    images = np.random.default_rng(0).random((8, 28, 28, 1), dtype="float32")
+    ensemble = nb["average_models"](models)
+    expected = np.mean([model.predict(images, verbose=0) for model in models], axis=0)
+    np.testing.assert_allclose(ensemble.predict(images, verbose=0), expected, rtol=1e-5, atol=1e-6)
+    assert nb["average_models"](models[:1]) is models[0]
+
+
+def test_test_time_augmentation_averages_five_shifted_predictions():
+    model = nb["build_model"](1)
+    images = np.random.default_rng(0).random((4, 28, 28, 1), dtype="float32")
+    plain = nb["predict_probabilities"](model, images, False)
+    np.testing.assert_allclose(plain, model.predict(images, verbose=0), rtol=1e-5, atol=1e-6)
+    augmented = nb["predict_probabilities"](model, images, True)
+    expected = np.mean([model.predict(nb["shifted"](images, r, c), verbose=0) for r, c in nb["TTA_SHIFTS"]], axis=0)
+    np.testing.assert_allclose(augmented, expected, rtol=1e-5, atol=1e-6)
+    assert len(nb["TTA_SHIFTS"]) == 5 and keras.ops.all(augmented >= 0)
