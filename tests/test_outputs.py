@@ -13,7 +13,8 @@ from notebook import REPO, run_notebook
 
 FIGURES = ["label_distribution", "sample_digits", "mean_digits", "pixel_histogram", "augmentation_preview",
            "learning_curve_loss", "learning_curve_accuracy", "learning_rate", "confusion_matrix",
-           "misclassified", "test_predictions"]
+           "misclassified", "reliability_diagram", "test_predictions", "least_certain_test_digits",
+           "first_layer_filters", "occlusion_maps", "my_digits"]
 SAMPLE_TEST = REPO / "data" / "sample" / "test.csv.gz"
 
 
@@ -39,6 +40,14 @@ def test_submission_has_kaggle_format(outputs, test_images):
     assert len(submission) == len(test_images) == 1000
     assert submission["ImageId"].tolist() == list(range(1, 1001))
     assert submission["Label"].between(0, 9).all()
+
+
+def test_probabilities_file_matches_the_submission(outputs):
+    probabilities = pd.read_csv(outputs / "submission_probabilities.csv")
+    assert list(probabilities.columns) == ["ImageId"] + [f"p{digit}" for digit in range(10)]
+    np.testing.assert_allclose(probabilities.iloc[:, 1:].sum(axis=1), 1, atol=1e-4)
+    labels = probabilities.iloc[:, 1:].to_numpy().argmax(axis=1)
+    assert labels.tolist() == pd.read_csv(outputs / "submission.csv")["Label"].tolist()
 
 
 def test_every_figure_is_a_png(outputs):
