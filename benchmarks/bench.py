@@ -1,6 +1,6 @@
 """Train the contenders one after another on the same data and validation split, and record them.
 
-    .venv/bin/python benchmarks/bench.py [--repeats 2] [--ensemble-size 5] [--contenders seed default ensemble]
+    .venv/bin/python benchmarks/bench.py [--repeats 2] [--ensemble-size 4] [--contenders seed default ensemble]
 
 Contenders: `seed`, the seed notebook's recipe (benchmarks/seed_recipe.py); `default`, the
 notebook's default run; `ensemble`, the notebook's ensemble mode with test-time augmentation. The
@@ -132,7 +132,7 @@ def main():
     parser.add_argument("--contenders", nargs="+", default=["seed", "default", "ensemble"],
                         choices=["seed", "default", "ensemble"])
     parser.add_argument("--repeats", type=int, default=2, help="runs of the seed and default contenders")
-    parser.add_argument("--ensemble-size", type=int, default=5)
+    parser.add_argument("--ensemble-size", type=int, default=4)
     parser.add_argument("--data", type=Path, default=REPO / "data", help="folder holding train.csv(.gz)")
     parser.add_argument("--one", help=argparse.SUPPRESS)
     args = parser.parse_args()
