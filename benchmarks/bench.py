@@ -70,6 +70,9 @@ def run_one(contender, data_dir, ensemble_size):
     train_data = (train_images, keras.utils.to_categorical(train_digits, 10))
     val_data = (val_images, keras.utils.to_categorical(val_digits, 10))
     keras.utils.set_random_seed(nb["SEED"])
+    gpus = nb["gpu_names"]()
+    if gpus and contender != "seed":
+        keras.mixed_precision.set_dtype_policy("mixed_float16")  # as the notebook does on a GPU
 
     if contender == "seed":
         from seed_recipe import train_seed_recipe
@@ -95,7 +98,7 @@ def run_one(contender, data_dir, ensemble_size):
     accuracy = float((probabilities.argmax(axis=1) == val_digits).mean())
     return {
         "contender": contender if contender != "seed" else "seed recipe",
-        "device": nb["DEVICE"] if nb["GPUS"] else "CPU", "backend": keras.backend.backend(),
+        "device": ", ".join(gpus) if gpus else "CPU", "backend": keras.backend.backend(),
         "epochs": epochs, "training s": round(seconds), "s / epoch": round(seconds / epochs, 1),
         "s to 99.5 %": round(reach) if reach is not None else "not reached",
         "validation accuracy": f"{accuracy:.2%}",
