@@ -1,6 +1,6 @@
 """Train the contenders one after another on the same data and validation split, and record them.
 
-    .venv/bin/python benchmarks/bench.py [--repeats 2] [--ensemble-size 4] [--contenders seed default ensemble]
+    .venv/bin/python benchmarks/bench.py [--repeats 2] [--ensemble-size 10] [--contenders seed default ensemble]
 
 Contenders: `seed`, the seed notebook's recipe (benchmarks/seed_recipe.py); `default`, the
 notebook's default run; `ensemble`, the notebook's ensemble mode with test-time augmentation. The
@@ -94,7 +94,9 @@ def run_one(contender, data_dir, ensemble_size):
                     reach = first_reach(zip(log["seconds"], log["val_accuracy"]))
                 seconds, epochs = seconds + float(log["seconds"].iloc[-1]), epochs + len(log)
         probabilities = nb["predict_probabilities"](nb["average_models"](models), val_images, contender == "ensemble")
-        contender = f"ensemble of {size}, test-time augmentation" if contender == "ensemble" else "notebook default"
+        filters = "/".join(map(str, nb["FILTERS"]))
+        contender = (f"ensemble of {size}, test-time augmentation ({filters} filters)" if contender == "ensemble"
+                     else f"notebook default ({filters} filters)")
     accuracy = float((probabilities.argmax(axis=1) == val_digits).mean())
     return {
         "contender": contender if contender != "seed" else "seed recipe",
@@ -135,7 +137,7 @@ def main():
     parser.add_argument("--contenders", nargs="+", default=["seed", "default", "ensemble"],
                         choices=["seed", "default", "ensemble"])
     parser.add_argument("--repeats", type=int, default=2, help="runs of the seed and default contenders")
-    parser.add_argument("--ensemble-size", type=int, default=4)
+    parser.add_argument("--ensemble-size", type=int, default=10)
     parser.add_argument("--data", type=Path, default=REPO / "data", help="folder holding train.csv(.gz)")
     parser.add_argument("--one", help=argparse.SUPPRESS)
     args = parser.parse_args()
