@@ -59,6 +59,8 @@ def first_reach(epochs, target=0.995):
 def run_one(contender, data_dir, ensemble_size):
     """Train one contender in this process and return its row."""
     os.environ.pop("DIGITS_QUICK", None)
+    # The notebook's parameters take their ensemble defaults (wider filters) from its size.
+    os.environ["DIGITS_ENSEMBLE_SIZE"] = str(ensemble_size if contender == "ensemble" else 1)
     from notebook import notebook_functions
 
     nb = notebook_functions()
@@ -83,7 +85,7 @@ def run_one(contender, data_dir, ensemble_size):
         probabilities = model.predict(val_images, verbose=0)
         reach = first_reach(clock.epochs)
     else:
-        size = ensemble_size if contender == "ensemble" else 1
+        size = nb["ENSEMBLE_SIZE"]
         models, seconds, epochs, reach = [], 0.0, 0, None
         with tempfile.TemporaryDirectory() as folder:
             for member in range(size):

@@ -1,0 +1,34 @@
+"""The parameters read from DIGITS_* environment variables: their defaults and their errors."""
+
+import pytest
+
+from notebook import notebook_functions
+
+
+def test_a_single_model_is_narrow_and_an_ensemble_wide_by_default(monkeypatch):
+    monkeypatch.delenv("DIGITS_FILTERS", raising=False)
+    monkeypatch.setenv("DIGITS_ENSEMBLE_SIZE", "1")
+    assert notebook_functions()["FILTERS"] == (16, 48, 96)
+    monkeypatch.setenv("DIGITS_ENSEMBLE_SIZE", "3")
+    assert notebook_functions()["FILTERS"] == (32, 64, 128)
+
+
+def test_filters_set_in_the_environment_build_that_network(monkeypatch):
+    monkeypatch.setenv("DIGITS_FILTERS", " 8, 16,32 ")
+    nb = notebook_functions()
+    assert nb["FILTERS"] == (8, 16, 32)
+    widths = [layer.filters for layer in nb["build_model"](1).layers if hasattr(layer, "filters")]
+    assert widths == [8, 8, 8, 16, 16, 16, 32]
+
+
+@pytest.mark.parametrize("value", ["32,64", "32,64,128,256", "32,0,128", "32;64;128", "wide"])
+def test_a_bad_filters_value_says_what_is_expected(monkeypatch, value):
+    monkeypatch.setenv("DIGITS_FILTERS", value)
+    with pytest.raises(ValueError, match=r"DIGITS_FILTERS=.* is not a valid list of three positive filter counts"):
+        notebook_functions()
+
+
+def test_a_bad_number_names_the_variable_and_the_type(monkeypatch):
+    monkeypatch.setenv("DIGITS_EPOCHS", "ten")
+    with pytest.raises(ValueError, match=r"DIGITS_EPOCHS='ten' is not a valid int; unset it"):
+        notebook_functions()
