@@ -15,7 +15,7 @@ run: $(INSTALLED)
 test: $(INSTALLED)
 	$(BIN)/python -m pytest
 
-# The contenders side by side on the full data in data/ (about 1 hour 40 minutes on 2 CPU cores, the ensemble of 10 included).
+# The contenders side by side on the full data in data/ (about 2 hours 15 minutes on 2 CPU cores, the ensemble of 10 included).
 bench: $(INSTALLED)
 	$(BIN)/python benchmarks/bench.py
 
