@@ -56,7 +56,7 @@ def first_reach(epochs, target=0.995):
     return next((seconds for seconds, accuracy in epochs if accuracy >= target), None)
 
 
-def run_one(contender, data_dir, ensemble_size):
+def run_one(contender, data_dir, ensemble_size, keep_models=None):
     """Train one contender in this process and return its row."""
     os.environ.pop("DIGITS_QUICK", None)
     # The notebook's parameters take their ensemble defaults (wider filters) from its size.
@@ -71,7 +71,7 @@ def run_one(contender, data_dir, ensemble_size):
         images, digits, nb["VALIDATION_FRACTION"], nb["SEED"])
     train_data = (train_images, keras.utils.to_categorical(train_digits, 10))
     val_data = (val_images, keras.utils.to_categorical(val_digits, 10))
-    keras.utils.set_random_seed(nb["SEED"])
+    keras.utils.set_random_seed(nb["SEED"])  # the seed recipe's; the notebook's members seed themselves
     gpus = nb["gpu_names"]()
     if gpus and contender != "seed":
         keras.mixed_precision.set_dtype_policy("mixed_float16")  # as the notebook does on a GPU
@@ -89,9 +89,10 @@ def run_one(contender, data_dir, ensemble_size):
         models, seconds, epochs, reach = [], 0.0, 0, None
         with tempfile.TemporaryDirectory() as folder:
             for member in range(size):
-                models.append(nb["compile_model"](nb["build_model"](nb["SEED"] + member)))
-                log = nb["train"](models[-1], train_data, val_data, Path(folder) / str(member),
-                                  nb["EPOCHS"], nb["BATCH_SIZE"])
+                model, log = nb["train_member"](member, train_data, val_data, Path(folder) / str(member), nb["EPOCHS"])
+                models.append(model)
+                if keep_models:
+                    model.save(Path(keep_models) / f"{contender}_{member + 1}.keras")
                 if member == 0:
                     reach = first_reach(zip(log["seconds"], log["val_accuracy"]))
                 seconds, epochs = seconds + float(log["seconds"].iloc[-1]), epochs + len(log)
@@ -141,16 +142,21 @@ def main():
     parser.add_argument("--repeats", type=int, default=2, help="runs of the seed and default contenders")
     parser.add_argument("--ensemble-size", type=int, default=10)
     parser.add_argument("--data", type=Path, default=REPO / "data", help="folder holding train.csv(.gz)")
+    parser.add_argument("--keep-models", type=Path, metavar="DIR",
+                        help="also save each trained model of the notebook's contenders in DIR, for analysis")
     parser.add_argument("--one", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
-        print("RESULT " + json.dumps(run_one(args.one, args.data, args.ensemble_size)), flush=True)
+        print("RESULT " + json.dumps(run_one(args.one, args.data, args.ensemble_size, args.keep_models)), flush=True)
         return
     for contender in args.contenders:
         for repeat in range(1 if contender == "ensemble" else args.repeats):
             print(f"== {contender}, run {repeat + 1}", flush=True)
             command = [sys.executable, __file__, "--one", contender, "--data", str(args.data),
                        "--ensemble-size", str(args.ensemble_size)]
+            if args.keep_models:
+                args.keep_models.mkdir(parents=True, exist_ok=True)
+                command += ["--keep-models", str(args.keep_models)]
             with subprocess.Popen(command, stdout=subprocess.PIPE, text=True) as process:
                 lines = [print(line, end="", flush=True) or line for line in process.stdout]
             if process.returncode:
