@@ -1,5 +1,6 @@
-"""Interrupted training resumes; the same seed gives the same predictions; the notebook runs twice
-in one kernel; a bad file stops the notebook before training and leaves the old submission alone."""
+"""Interrupted training resumes; the same seed gives the same predictions, whatever was drawn before;
+the notebook runs twice in one kernel; a bad file stops the notebook before training and leaves the old
+submission alone."""
 
 import re
 
@@ -60,6 +61,22 @@ def test_a_backup_made_with_other_settings_is_discarded(tmp_path, capsys):
     output = capsys.readouterr().out
     assert "Discarding the backup" in output and "Resuming" not in output
     assert history["epoch"].tolist() == [0, 1]
+
+
+def test_a_model_depends_on_its_seed_alone_not_on_random_numbers_drawn_before(tmp_path):
+    train_data, val_data = tiny_training_set()
+
+    def trained_weights(member, folder):
+        model, _ = nb["train_member"](member, train_data, val_data, tmp_path / folder, epochs=1)
+        return np.concatenate([np.ravel(weights) for weights in model.get_weights()])
+
+    first = trained_weights(0, "first")
+    np.random.random(10)
+    keras.random.uniform((10,))  # as the cells before training draw (augmentation preview, summary)
+    again = trained_weights(0, "again")
+    other_member = trained_weights(1, "other")
+    np.testing.assert_allclose(again, first, atol=1e-6)
+    assert np.abs(other_member - first).max() > 1e-2
 
 
 def test_notebook_runs_twice_in_one_kernel_with_the_same_predictions(outputs, tmp_path, monkeypatch):  # noqa: F811
