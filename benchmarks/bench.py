@@ -143,7 +143,8 @@ def main():
     parser.add_argument("--ensemble-size", type=int, default=10)
     parser.add_argument("--data", type=Path, default=REPO / "data", help="folder holding train.csv(.gz)")
     parser.add_argument("--keep-models", type=Path, metavar="DIR",
-                        help="also save each trained model of the notebook's contenders in DIR, for analysis")
+                        help="also save each trained model of the notebook's contenders in DIR, for analysis "
+                             "(as <contender>_<member>.keras; a later run of the same contender overwrites them)")
     parser.add_argument("--one", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
