@@ -147,6 +147,8 @@ def main():
                              "(as <contender>_<member>.keras; a later run of the same contender overwrites them)")
     parser.add_argument("--one", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.keep_models:
+        args.keep_models.mkdir(parents=True, exist_ok=True)
     if args.one:
         print("RESULT " + json.dumps(run_one(args.one, args.data, args.ensemble_size, args.keep_models)), flush=True)
         return
@@ -156,7 +158,6 @@ def main():
             command = [sys.executable, __file__, "--one", contender, "--data", str(args.data),
                        "--ensemble-size", str(args.ensemble_size)]
             if args.keep_models:
-                args.keep_models.mkdir(parents=True, exist_ok=True)
                 command += ["--keep-models", str(args.keep_models)]
             with subprocess.Popen(command, stdout=subprocess.PIPE, text=True) as process:
                 lines = [print(line, end="", flush=True) or line for line in process.stdout]
