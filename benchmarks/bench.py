@@ -97,9 +97,11 @@ def run_one(contender, data_dir, ensemble_size, keep_models=None):
                     reach = first_reach(zip(log["seconds"], log["val_accuracy"]))
                 seconds, epochs = seconds + float(log["seconds"].iloc[-1]), epochs + len(log)
         probabilities = nb["predict_probabilities"](nb["average_models"](models), val_images, contender == "ensemble")
-        filters = "/".join(map(str, nb["FILTERS"]))
-        contender = (f"ensemble of {size}, test-time augmentation ({filters} filters)" if contender == "ensemble"
-                     else f"notebook default ({filters} filters)")
+        recipe = "/".join(map(str, nb["FILTERS"])) + " filters"
+        if os.environ.get("DIGITS_EPOCHS", "").strip():
+            recipe += f", up to {nb['EPOCHS']} epochs each"
+        contender = (f"ensemble of {size}, test-time augmentation ({recipe})" if contender == "ensemble"
+                     else f"notebook default ({recipe})")
     accuracy = float((probabilities.argmax(axis=1) == val_digits).mean())
     return {
         "contender": contender if contender != "seed" else "seed recipe",
