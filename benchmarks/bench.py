@@ -59,7 +59,7 @@ def first_reach(epochs, target=0.995):
 def run_one(contender, data_dir, ensemble_size, keep_models=None):
     """Train one contender in this process and return its row."""
     os.environ.pop("DIGITS_QUICK", None)
-    # The notebook's parameters take their ensemble defaults (wider filters) from its size.
+    # The notebook reads its ensemble size, like every parameter, from the environment.
     os.environ["DIGITS_ENSEMBLE_SIZE"] = str(ensemble_size if contender == "ensemble" else 1)
     from notebook import notebook_functions
 

@@ -5,11 +5,10 @@ import pytest
 from notebook import notebook_functions
 
 
-def test_a_single_model_is_narrow_and_an_ensemble_wide_by_default(monkeypatch):
+@pytest.mark.parametrize("size", ["1", "3"])
+def test_a_single_model_and_an_ensemble_have_the_same_default_filters(monkeypatch, size):
     monkeypatch.delenv("DIGITS_FILTERS", raising=False)
-    monkeypatch.setenv("DIGITS_ENSEMBLE_SIZE", "1")
-    assert notebook_functions()["FILTERS"] == (16, 48, 96)
-    monkeypatch.setenv("DIGITS_ENSEMBLE_SIZE", "3")
+    monkeypatch.setenv("DIGITS_ENSEMBLE_SIZE", size)
     assert notebook_functions()["FILTERS"] == (32, 64, 128)
 
 
