@@ -1,6 +1,7 @@
 """Train the contenders one after another on the same data and validation split, and record them.
 
     .venv/bin/python benchmarks/bench.py [--repeats 2] [--ensemble-size 10] [--contenders seed default ensemble]
+    .venv/bin/python benchmarks/bench.py --combine DIR   # accuracy of the ensemble models kept in DIR
 
 Contenders: `seed`, the seed notebook's recipe (benchmarks/seed_recipe.py); `default`, the
 notebook's default run; `ensemble`, the notebook's ensemble mode with test-time augmentation. The
@@ -8,6 +9,11 @@ last two run the notebook's own code (its cells tagged imports, parameters and f
 its default parameters. Each run happens in a fresh process, so that its peak resident memory is
 its own; each appends one line to benchmarks/results.jsonl. The table of every recorded run is then
 written to benchmarks/RESULTS.md and into README.md between the bench markers.
+
+An ensemble too long for one sitting can be trained in parts: `--first-member 5 --ensemble-size 5
+--keep-models DIR` trains models 6 to 10 (the seeds the notebook gives them) and records them as a
+row of their own; `--combine DIR` then averages every model kept in DIR, with test-time
+augmentation, and prints its validation accuracy (it trains nothing and records no row).
 """
 
 import argparse
@@ -56,19 +62,37 @@ def first_reach(epochs, target=0.995):
     return next((seconds for seconds, accuracy in epochs if accuracy >= target), None)
 
 
-def run_one(contender, data_dir, ensemble_size, keep_models=None):
-    """Train one contender in this process and return its row."""
+def load_split(data_dir, ensemble_size):
+    """The notebook's functions and parameters, and its training and validation split of data_dir."""
     os.environ.pop("DIGITS_QUICK", None)
     # The notebook reads its ensemble size, like every parameter, from the environment.
-    os.environ["DIGITS_ENSEMBLE_SIZE"] = str(ensemble_size if contender == "ensemble" else 1)
+    os.environ["DIGITS_ENSEMBLE_SIZE"] = str(ensemble_size)
     from notebook import notebook_functions
 
     nb = notebook_functions()
-    keras, np = nb["keras"], nb["np"]
     pixels, digits = nb["read_digits"](nb["find_csv"](data_dir, "train"), "train")
     images = pixels.reshape(-1, 28, 28, 1).astype("float32") / 255
-    train_images, val_images, train_digits, val_digits = nb["split_for_validation"](
-        images, digits, nb["VALIDATION_FRACTION"], nb["SEED"])
+    return nb, nb["split_for_validation"](images, digits, nb["VALIDATION_FRACTION"], nb["SEED"])
+
+
+def combine(keep_models, data_dir):
+    """Print the validation accuracy of the ensemble models kept in keep_models, averaged."""
+    paths = sorted(Path(keep_models).glob("ensemble_*.keras"), key=lambda path: int(path.stem.split("_")[1]))
+    if not paths:
+        sys.exit(f"bench: no ensemble_<member>.keras in {keep_models}; train some with --keep-models {keep_models}")
+    nb, (_, val_images, _, val_digits) = load_split(data_dir, len(paths))
+    models = [nb["keras"].saving.load_model(path) for path in paths]
+    probabilities = nb["predict_probabilities"](nb["average_models"](models), val_images, True)
+    errors = int((probabilities.argmax(axis=1) != val_digits).sum())
+    print(f"{len(models)} kept models ({', '.join(path.stem for path in paths)}), test-time augmentation: "
+          f"{1 - errors / len(val_digits):.2%} validation accuracy ({errors} errors in {len(val_digits):,})")
+
+
+def run_one(contender, data_dir, ensemble_size, keep_models=None, first_member=0):
+    """Train one contender in this process and return its row."""
+    nb, (train_images, val_images, train_digits, val_digits) = load_split(
+        data_dir, ensemble_size if contender == "ensemble" else 1)
+    keras = nb["keras"]
     train_data = (train_images, keras.utils.to_categorical(train_digits, 10))
     val_data = (val_images, keras.utils.to_categorical(val_digits, 10))
     keras.utils.set_random_seed(nb["SEED"])  # the seed recipe's; the notebook's members seed themselves
@@ -85,21 +109,23 @@ def run_one(contender, data_dir, ensemble_size, keep_models=None):
         probabilities = model.predict(val_images, verbose=0)
         reach = first_reach(clock.epochs)
     else:
-        size = nb["ENSEMBLE_SIZE"]
+        size, first_member = nb["ENSEMBLE_SIZE"], first_member if contender == "ensemble" else 0
         models, seconds, epochs, reach = [], 0.0, 0, None
         with tempfile.TemporaryDirectory() as folder:
-            for member in range(size):
+            for member in range(first_member, first_member + size):
                 model, log = nb["train_member"](member, train_data, val_data, Path(folder) / str(member), nb["EPOCHS"])
                 models.append(model)
                 if keep_models:
                     model.save(Path(keep_models) / f"{contender}_{member + 1}.keras")
-                if member == 0:
+                if member == first_member:
                     reach = first_reach(zip(log["seconds"], log["val_accuracy"]))
                 seconds, epochs = seconds + float(log["seconds"].iloc[-1]), epochs + len(log)
         probabilities = nb["predict_probabilities"](nb["average_models"](models), val_images, contender == "ensemble")
         recipe = "/".join(map(str, nb["FILTERS"])) + " filters"
         if os.environ.get("DIGITS_EPOCHS", "").strip():
             recipe += f", up to {nb['EPOCHS']} epochs each"
+        if first_member:
+            recipe += f", models {first_member + 1} to {first_member + size} of a larger ensemble"
         contender = (f"ensemble of {size}, test-time augmentation ({recipe})" if contender == "ensemble"
                      else f"notebook default ({recipe})")
     accuracy = float((probabilities.argmax(axis=1) == val_digits).mean())
@@ -147,18 +173,28 @@ def main():
     parser.add_argument("--keep-models", type=Path, metavar="DIR",
                         help="also save each trained model of the notebook's contenders in DIR, for analysis "
                              "(as <contender>_<member>.keras; a later run of the same contender overwrites them)")
+    parser.add_argument("--first-member", type=int, default=0, metavar="N",
+                        help="the ensemble's models start at model N + 1 (to train a large ensemble in parts)")
+    parser.add_argument("--combine", type=Path, metavar="DIR",
+                        help="train nothing: print the validation accuracy of the ensemble models kept in DIR")
     parser.add_argument("--one", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.combine:
+        combine(args.combine, args.data)
+        return
+    if args.first_member < 0:
+        sys.exit(f"bench: --first-member must be 0 or more, not {args.first_member}")
     if args.keep_models:
         args.keep_models.mkdir(parents=True, exist_ok=True)
     if args.one:
-        print("RESULT " + json.dumps(run_one(args.one, args.data, args.ensemble_size, args.keep_models)), flush=True)
+        row = run_one(args.one, args.data, args.ensemble_size, args.keep_models, args.first_member)
+        print("RESULT " + json.dumps(row), flush=True)
         return
     for contender in args.contenders:
         for repeat in range(1 if contender == "ensemble" else args.repeats):
             print(f"== {contender}, run {repeat + 1}", flush=True)
             command = [sys.executable, __file__, "--one", contender, "--data", str(args.data),
-                       "--ensemble-size", str(args.ensemble_size)]
+                       "--ensemble-size", str(args.ensemble_size), "--first-member", str(args.first_member)]
             if args.keep_models:
                 command += ["--keep-models", str(args.keep_models)]
             with subprocess.Popen(command, stdout=subprocess.PIPE, text=True) as process:

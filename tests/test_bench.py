@@ -1,0 +1,44 @@
+"""The benchmark's training of an ensemble in parts: --first-member, --keep-models and --combine."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLE = REPO / "data" / "sample"
+sys.path.insert(0, str(REPO / "benchmarks"))
+import bench  # noqa: E402
+
+
+@pytest.fixture
+def tiny_runs(monkeypatch):
+    monkeypatch.setenv("DIGITS_QUICK", "1")  # bench removes it; monkeypatch puts it back afterwards
+    monkeypatch.setenv("DIGITS_ENSEMBLE_SIZE", "1")
+    monkeypatch.setenv("DIGITS_EPOCHS", "1")
+    monkeypatch.setenv("DIGITS_FILTERS", "4,4,4")
+
+
+def test_a_part_of_an_ensemble_keeps_its_models_under_their_numbers_and_combines(tiny_runs, tmp_path, capsys):
+    row = bench.run_one("ensemble", SAMPLE, 1, keep_models=tmp_path, first_member=1)
+    assert row["contender"] == ("ensemble of 1, test-time augmentation (4/4/4 filters, up to 1 epochs each, "
+                                "models 2 to 2 of a larger ensemble)")
+    assert row["epochs"] == 1
+    assert [path.name for path in tmp_path.iterdir()] == ["ensemble_2.keras"]
+    bench.combine(tmp_path, SAMPLE)
+    printed = capsys.readouterr().out
+    # The kept model, loaded again, is the one the row measured: the same validation accuracy.
+    assert f"1 kept models (ensemble_2), test-time augmentation: {row['validation accuracy']}" in printed
+
+
+def test_combine_without_kept_models_says_how_to_keep_some(tmp_path):
+    with pytest.raises(SystemExit, match=f"no ensemble_<member>.keras in {tmp_path}; .*--keep-models {tmp_path}"):
+        bench.combine(tmp_path, SAMPLE)
+
+
+def test_a_negative_first_member_is_refused_before_anything_runs():
+    result = subprocess.run([sys.executable, str(REPO / "benchmarks" / "bench.py"), "--first-member", "-1"],
+                            capture_output=True, text=True)
+    assert result.returncode == 1
+    assert "--first-member must be 0 or more, not -1" in result.stderr
