@@ -154,7 +154,8 @@ def write_tables():
         "`results.jsonl`, on the validation split of `train.csv` that the notebook uses (10 %, seed 2). "
         "Training seconds exclude data loading; \"s to 99.5 %\" is the training time until the end of the "
         "first epoch whose validation accuracy reached 99.5 %; validation accuracy is that of the model "
-        "kept (the best epoch by validation loss), for the ensemble with test-time augmentation.\n\n" + body)
+        "kept (the best epoch by validation loss), for the ensemble with test-time augmentation. Which rows "
+        "form one benchmark session, and what else was measured: [NOTES.md](NOTES.md).\n\n" + body)
     readme = REPO / "README.md"
     text = readme.read_text()
     start, end = "<!-- bench:start -->\n", "<!-- bench:end -->"
