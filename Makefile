@@ -1,11 +1,13 @@
 # `make run`: set up .venv and execute the notebook (the main job).
 # `make test`: set up .venv and run the tests (nbval re-executes the notebook in quick mode).
+# `make test-oldest`: the same tests with the older packages of requirements-oldest.txt, in .venv-oldest.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+OLDEST := .venv-oldest
 
-.PHONY: run test bench sample clean
+.PHONY: run test test-oldest bench sample clean
 
 run: $(INSTALLED)
 	mkdir -p .run
@@ -15,6 +17,9 @@ run: $(INSTALLED)
 test: $(INSTALLED)
 	$(BIN)/python -m pytest
 
+test-oldest: $(OLDEST)/.installed
+	$(OLDEST)/bin/python -m pytest
+
 # The contenders side by side on the full data in data/ (about 2 hours 15 minutes on 2 CPU cores, the ensemble of 10 included).
 bench: $(INSTALLED)
 	$(BIN)/python benchmarks/bench.py
@@ -23,17 +28,25 @@ sample: $(INSTALLED)
 	$(BIN)/python scripts/make_sample.py
 
 # A fresh Debian has Python but may lack its venv module: install it when we can.
-$(INSTALLED): requirements.txt
+# $(call make_venv,FOLDER,REQUIREMENTS) creates the virtual environment FOLDER with those packages.
+define make_venv
 	@test -n "$(PYTHON)" || { echo "error: no python3.11 or python3 on PATH; install Python 3.11"; exit 1; }
-	$(PYTHON) -m venv --clear $(VENV) || { \
+	$(PYTHON) -m venv --clear $(1) || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    apt-get update -qq && apt-get install -y -qq python3-venv && $(PYTHON) -m venv --clear $(VENV); \
+	    apt-get update -qq && apt-get install -y -qq python3-venv && $(PYTHON) -m venv --clear $(1); \
 	  else \
 	    echo "error: '$(PYTHON) -m venv' failed; install your system's python3-venv package and retry"; exit 1; \
 	  fi; }
-	$(BIN)/python -m pip install --quiet --progress-bar off --upgrade pip
-	$(BIN)/python -m pip install --quiet --progress-bar off -r requirements.txt
-	touch $@
+	$(1)/bin/python -m pip install --quiet --progress-bar off --upgrade pip
+	$(1)/bin/python -m pip install --quiet --progress-bar off -r $(2)
+	touch $(1)/.installed
+endef
+
+$(INSTALLED): requirements.txt
+	$(call make_venv,$(VENV),requirements.txt)
+
+$(OLDEST)/.installed: requirements-oldest.txt
+	$(call make_venv,$(OLDEST),requirements-oldest.txt)
 
 clean:
-	rm -rf $(VENV) .run .pytest_cache
+	rm -rf $(VENV) $(OLDEST) .run .pytest_cache

@@ -1,6 +1,8 @@
-"""environment.yml and requirements.txt pin the same packages at the same versions."""
+"""environment.yml and requirements.txt pin the same packages at the same versions;
+requirements-oldest.txt pins older versions of them."""
 
 import yaml
+from packaging.version import Version
 
 from notebook import REPO
 
@@ -16,3 +18,17 @@ def test_environment_yml_matches_requirements_txt():
     assert pins(pip_section) == requirements
     assert all("==" in line for line in requirements)
     assert "python=3.11" in environment["dependencies"]
+
+
+def versions(path):
+    return dict(line.split("==") for line in pins((REPO / path).read_text().splitlines()))
+
+
+def test_oldest_requirements_are_older_versions_of_the_same_packages():
+    # `make test-oldest` checks the notebook against Kaggle-like versions; that only means something
+    # if it installs the same packages (but the drawing pad's ipycanvas, absent on Kaggle), no newer.
+    current, oldest = versions("requirements.txt"), versions("requirements-oldest.txt")
+    assert set(oldest) == set(current) - {"ipycanvas"}
+    newer = {name: (oldest[name], current[name]) for name in oldest
+             if Version(oldest[name]) > Version(current[name])}
+    assert not newer
