@@ -1,13 +1,15 @@
 # `make run`: set up .venv and execute the notebook (the main job).
 # `make test`: set up .venv and run the tests (nbval re-executes the notebook in quick mode).
 # `make test-oldest`: the same tests with the older packages of requirements-oldest.txt, in .venv-oldest.
+# `make test-backends`: the notebook under JAX and PyTorch (requirements-backends.txt), in .venv-backends.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 OLDEST := .venv-oldest
+BACKENDS := .venv-backends
 
-.PHONY: run test test-oldest bench sample clean
+.PHONY: run test test-oldest test-backends bench sample clean
 
 run: $(INSTALLED)
 	mkdir -p .run
@@ -19,6 +21,9 @@ test: $(INSTALLED)
 
 test-oldest: $(OLDEST)/.installed
 	$(OLDEST)/bin/python -m pytest
+
+test-backends: $(BACKENDS)/.installed
+	$(BACKENDS)/bin/python -m pytest tests/test_backends.py
 
 # The contenders side by side on the full data in data/ (about 2 hours 15 minutes on 2 CPU cores, the ensemble of 10 included).
 bench: $(INSTALLED)
@@ -48,5 +53,8 @@ $(INSTALLED): requirements.txt
 $(OLDEST)/.installed: requirements-oldest.txt
 	$(call make_venv,$(OLDEST),requirements-oldest.txt)
 
+$(BACKENDS)/.installed: requirements.txt requirements-backends.txt
+	$(call make_venv,$(BACKENDS),requirements-backends.txt)
+
 clean:
-	rm -rf $(VENV) $(OLDEST) .run .pytest_cache
+	rm -rf $(VENV) $(OLDEST) $(BACKENDS) .run .pytest_cache
