@@ -122,7 +122,7 @@ def run_one(contender, data_dir, ensemble_size, keep_models=None, first_member=0
                 seconds, epochs = seconds + float(log["seconds"].iloc[-1]), epochs + len(log)
         probabilities = nb["predict_probabilities"](nb["average_models"](models), val_images, contender == "ensemble")
         recipe = "/".join(map(str, nb["FILTERS"])) + " filters"
-        if os.environ.get("DIGITS_EPOCHS", "").strip():
+        if contender == "ensemble" or os.environ.get("DIGITS_EPOCHS", "").strip():
             recipe += f", up to {nb['EPOCHS']} epochs each"
         if first_member:
             recipe += f", models {first_member + 1} to {first_member + size} of a larger ensemble"

@@ -12,6 +12,20 @@ def test_a_single_model_and_an_ensemble_have_the_same_default_filters(monkeypatc
     assert notebook_functions()["FILTERS"] == (32, 64, 128)
 
 
+@pytest.mark.parametrize(("size", "epochs"), [("1", 15), ("3", 30)])
+def test_the_models_of_an_ensemble_train_for_longer_by_default(monkeypatch, size, epochs):
+    monkeypatch.delenv("DIGITS_QUICK")
+    monkeypatch.setenv("DIGITS_ENSEMBLE_SIZE", size)
+    assert notebook_functions()["EPOCHS"] == epochs
+
+
+def test_quick_mode_and_a_set_number_of_epochs_apply_to_an_ensemble_too(monkeypatch):
+    monkeypatch.setenv("DIGITS_ENSEMBLE_SIZE", "3")
+    assert notebook_functions()["EPOCHS"] == 2
+    monkeypatch.setenv("DIGITS_EPOCHS", "7")
+    assert notebook_functions()["EPOCHS"] == 7
+
+
 def test_filters_set_in_the_environment_build_that_network(monkeypatch):
     monkeypatch.setenv("DIGITS_FILTERS", " 8, 16,32 ")
     nb = notebook_functions()
