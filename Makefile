@@ -25,7 +25,8 @@ test-oldest: $(OLDEST)/.installed
 test-backends: $(BACKENDS)/.installed
 	$(BACKENDS)/bin/python -m pytest tests/test_backends.py
 
-# The contenders side by side on the full data in data/ (about 2 hours 15 minutes on 2 CPU cores, the ensemble of 10 included).
+# The contenders side by side on the full data in data/: hours on 2 CPU cores, most of them for the ensemble
+# (ten models of up to 30 epochs; 558 s of training on one H200 GPU, see benchmarks/NOTES.md).
 bench: $(INSTALLED)
 	$(BIN)/python benchmarks/bench.py
 
