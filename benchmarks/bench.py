@@ -90,8 +90,10 @@ def combine(keep_models, data_dir):
 
 def run_one(contender, data_dir, ensemble_size, keep_models=None, first_member=0):
     """Train one contender in this process and return its row."""
+    # The ensemble contender's models are those of the notebook's ensemble mode (ENSEMBLE_SIZE above 1, which
+    # sets their epochs), also when a part of an ensemble trains one of them.
     nb, (train_images, val_images, train_digits, val_digits) = load_split(
-        data_dir, ensemble_size if contender == "ensemble" else 1)
+        data_dir, max(ensemble_size, 2) if contender == "ensemble" else 1)
     keras = nb["keras"]
     train_data = (train_images, keras.utils.to_categorical(train_digits, 10))
     val_data = (val_images, keras.utils.to_categorical(val_digits, 10))
@@ -109,7 +111,7 @@ def run_one(contender, data_dir, ensemble_size, keep_models=None, first_member=0
         probabilities = model.predict(val_images, verbose=0)
         reach = first_reach(clock.epochs)
     else:
-        size, first_member = nb["ENSEMBLE_SIZE"], first_member if contender == "ensemble" else 0
+        size, first_member = (ensemble_size, first_member) if contender == "ensemble" else (1, 0)
         models, seconds, epochs, reach = [], 0.0, 0, None
         with tempfile.TemporaryDirectory() as folder:
             for member in range(first_member, first_member + size):

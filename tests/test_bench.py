@@ -4,6 +4,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
@@ -30,6 +31,30 @@ def test_a_part_of_an_ensemble_keeps_its_models_under_their_numbers_and_combines
     printed = capsys.readouterr().out
     # The kept model, loaded again, is the one the row measured: the same validation accuracy.
     assert f"1 kept models (ensemble_2), test-time augmentation: {row['validation accuracy']}" in printed
+
+
+def test_a_part_of_one_model_trains_it_for_the_ensemble_modes_epochs(monkeypatch):
+    monkeypatch.setenv("DIGITS_QUICK", "1")  # bench removes them; monkeypatch puts them back afterwards
+    monkeypatch.setenv("DIGITS_ENSEMBLE_SIZE", "1")
+    monkeypatch.setenv("DIGITS_FILTERS", "4,4,4")
+    load_split, epochs_asked = bench.load_split, []
+
+    def load_split_training_nothing(*args):
+        nb, split = load_split(*args)
+
+        def train_member(member, train_data, val_data, folder, epochs):
+            epochs_asked.append(epochs)
+            return nb["build_model"](member), pd.DataFrame({"seconds": [1.0], "val_accuracy": [0.5]})
+
+        nb["train_member"] = train_member
+        return nb, split
+
+    monkeypatch.setattr(bench, "load_split", load_split_training_nothing)
+    row = bench.run_one("ensemble", SAMPLE, 1, first_member=2)
+    assert epochs_asked == [30]
+    assert row["contender"].startswith("ensemble of 1, test-time augmentation (4/4/4 filters, up to 30 epochs each")
+    bench.run_one("default", SAMPLE, 1)
+    assert epochs_asked == [30, 15]
 
 
 def test_combine_without_kept_models_says_how_to_keep_some(tmp_path):
