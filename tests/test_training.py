@@ -1,4 +1,4 @@
-"""Interrupted training resumes; the same seed gives the same predictions, whatever was drawn before;
+"""Interrupted training resumes and keeps its best epoch; the same seed gives the same predictions, whatever was drawn before;
 the notebook runs twice in one kernel; a bad file stops the notebook before training and leaves the old
 submission alone."""
 
@@ -52,6 +52,16 @@ def test_interrupted_training_resumes_from_its_last_finished_epoch(tmp_path, cap
     assert history["epoch"].tolist() == [0, 1, 2]
     assert history["seconds"].is_monotonic_increasing
     assert not (tmp_path / "backup").exists()
+
+
+def test_a_resumed_run_keeps_the_best_epoch_also_when_it_came_before_the_interruption(tmp_path):
+    train_data, val_data = interrupted_run(tmp_path)
+    model = compiled_model()
+    history = nb["train"](model, train_data, val_data, tmp_path, epochs=3, batch_size=50)
+    kept_loss = model.evaluate(*val_data, verbose=0)[0]
+    # On these random digits the first epoch's validation loss is the lowest, the one before the interruption.
+    assert history["val_loss"].idxmin() == 0
+    np.testing.assert_allclose(kept_loss, history["val_loss"].min(), rtol=1e-5)
 
 
 def test_a_backup_made_with_other_settings_is_discarded(tmp_path, capsys):
