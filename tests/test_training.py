@@ -1,6 +1,6 @@
-"""Interrupted training resumes and keeps its best epoch; the same seed gives the same predictions, whatever was drawn before;
-the notebook runs twice in one kernel; a bad file stops the notebook before training and leaves the old
-submission alone."""
+"""Interrupted training resumes and keeps its best epoch; the same seed gives the same predictions,
+whatever was drawn before; the notebook runs twice in one kernel; a bad file stops the notebook before
+training and leaves the old submission alone."""
 
 import re
 
