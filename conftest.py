@@ -10,6 +10,8 @@ for name in [name for name in os.environ if name.startswith("DIGITS_")]:
     del os.environ[name]
 QUICK_OUTPUT_DIR = tempfile.mkdtemp(prefix="digits-test-")
 os.environ.update(DIGITS_QUICK="1", DIGITS_OUTPUT_DIR=QUICK_OUTPUT_DIR, TF_CPP_MIN_LOG_LEVEL="3")
+# The tests import TensorFlow before the notebook's imports cell could switch its oneDNN kernels on.
+os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "1")
 
 
 def pytest_unconfigure(config):
