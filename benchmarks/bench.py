@@ -64,6 +64,16 @@ class Clock:
         self.epochs, self.callback = [], Callback()
 
 
+def backend_name(keras, gpus):
+    """The Keras backend; for TensorFlow on a CPU, also whether its oneDNN kernels ran (the notebook turns them on)."""
+    name = keras.backend.backend()
+    if name == "tensorflow" and not gpus:
+        from tensorflow.python.util import _pywrap_util_port
+
+        name += ", oneDNN" if _pywrap_util_port.IsMklEnabled() else ", no oneDNN"
+    return name
+
+
 def first_reach(epochs, target=0.995):
     return next((seconds for seconds, accuracy in epochs if accuracy >= target), None)
 
@@ -146,7 +156,7 @@ def run_one(contender, data_dir, ensemble_size, keep_models=None, first_member=0
         contender += f", on split {split_seed}"
     return {
         "contender": contender,
-        "device": ", ".join(gpus) if gpus else "CPU", "backend": keras.backend.backend(),
+        "device": ", ".join(gpus) if gpus else "CPU", "backend": backend_name(keras, gpus),
         "epochs": epochs, "training s": round(seconds), "s / epoch": round(seconds / epochs, 1),
         "s to 99.5 %": round(reach) if reach is not None else "not reached",
         "validation accuracy": f"{accuracy:.2%}",

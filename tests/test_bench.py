@@ -26,6 +26,7 @@ def test_a_part_of_an_ensemble_keeps_its_models_under_their_numbers_and_combines
     assert row["contender"] == ("ensemble of 1, test-time augmentation (4/4/4 filters, up to 1 epochs each, "
                                 "models 2 to 2 of a larger ensemble)")
     assert row["epochs"] == 1
+    assert row["backend"] == "tensorflow, oneDNN"  # on a CPU, as the notebook (and conftest.py) set TensorFlow up
     assert [path.name for path in tmp_path.iterdir()] == ["ensemble_2.keras"]
     bench.combine(tmp_path, SAMPLE)
     printed = capsys.readouterr().out
@@ -86,3 +87,12 @@ def test_a_negative_split_seed_is_refused_before_anything_runs():
                             capture_output=True, text=True)
     assert result.returncode == 1
     assert "--split-seed must be from 0 to 4294967295 (a random_state), not -3" in result.stderr
+
+
+@pytest.mark.parametrize("setting, backend", [("0", "tensorflow, no oneDNN"), ("1", "tensorflow, oneDNN")])
+def test_a_cpu_row_says_whether_tensorflows_onednn_kernels_ran(setting, backend):
+    probe = "import bench, keras; print(bench.backend_name(keras, []))"
+    result = subprocess.run([sys.executable, "-c", probe], cwd=REPO / "benchmarks", capture_output=True, text=True,
+                            env={"TF_ENABLE_ONEDNN_OPTS": setting, "TF_CPP_MIN_LOG_LEVEL": "3", "PATH": "/usr/bin:/bin"},
+                            check=True)
+    assert result.stdout.strip().splitlines()[-1] == backend
