@@ -65,12 +65,16 @@ class Clock:
 
 
 def backend_name(keras, gpus):
-    """The Keras backend; for TensorFlow on a CPU, also whether its oneDNN kernels ran (the notebook turns them on)."""
+    """The Keras backend; for TensorFlow on a CPU, also whether its oneDNN kernels ran and whether its deterministic
+    ones did (the notebook turns both on)."""
     name = keras.backend.backend()
     if name == "tensorflow" and not gpus:
+        from tensorflow.python.framework import config
         from tensorflow.python.util import _pywrap_util_port
 
         name += ", oneDNN" if _pywrap_util_port.IsMklEnabled() else ", no oneDNN"
+        if config.is_op_determinism_enabled():
+            name += ", deterministic"
     return name
 
 
@@ -116,10 +120,13 @@ def run_one(contender, data_dir, ensemble_size, keep_models=None, first_member=0
     keras = nb["keras"]
     train_data = (train_images, keras.utils.to_categorical(train_digits, 10))
     val_data = (val_images, keras.utils.to_categorical(val_digits, 10))
-    keras.utils.set_random_seed(nb["SEED"])  # the seed recipe's; the notebook's members seed themselves
+    # The notebook's own set-up (its seed, and on a CPU TensorFlow's deterministic kernels) for every contender,
+    # so that the default trains exactly as in the notebook and the seed recipe on the same kernels; the seed
+    # recipe keeps 32-bit floats on a GPU, as the seed notebook had.
     gpus = nb["gpu_names"]()
-    if gpus and contender != "seed":
-        keras.mixed_precision.set_dtype_policy("mixed_float16")  # as the notebook does on a GPU
+    nb["configure_backend"](gpus, nb["SEED"])
+    if contender == "seed":
+        keras.mixed_precision.set_dtype_policy("float32")
 
     if contender == "seed":
         from seed_recipe import train_seed_recipe

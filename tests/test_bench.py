@@ -26,7 +26,8 @@ def test_a_part_of_an_ensemble_keeps_its_models_under_their_numbers_and_combines
     assert row["contender"] == ("ensemble of 1, test-time augmentation (4/4/4 filters, up to 1 epochs each, "
                                 "models 2 to 2 of a larger ensemble)")
     assert row["epochs"] == 1
-    assert row["backend"] == "tensorflow, oneDNN"  # on a CPU, as the notebook (and conftest.py) set TensorFlow up
+    # On a CPU, as the notebook (and conftest.py) set TensorFlow up: its oneDNN and its deterministic kernels.
+    assert row["backend"] == "tensorflow, oneDNN, deterministic"
     assert [path.name for path in tmp_path.iterdir()] == ["ensemble_2.keras"]
     bench.combine(tmp_path, SAMPLE)
     printed = capsys.readouterr().out
@@ -96,3 +97,21 @@ def test_a_cpu_row_says_whether_tensorflows_onednn_kernels_ran(setting, backend)
                             env={"TF_ENABLE_ONEDNN_OPTS": setting, "TF_CPP_MIN_LOG_LEVEL": "3", "PATH": "/usr/bin:/bin"},
                             check=True)
     assert result.stdout.strip().splitlines()[-1] == backend
+
+
+@pytest.mark.parametrize("contender", ["default", "seed"])
+def test_every_contender_trains_on_the_notebooks_deterministic_kernels(contender):
+    # The notebook turns TensorFlow's deterministic kernels on, on a CPU; they round differently, so without them
+    # the benchmark's default would train another network from the same seed than the notebook does. A fresh
+    # process, since the setting outlives a test.
+    probe = ("import bench, seed_recipe; train = seed_recipe.train_seed_recipe; "
+             "seed_recipe.train_seed_recipe = lambda *args, **kwargs: train(*args, **kwargs, epochs=1); "
+             f"print('ROW', bench.run_one({contender!r}, bench.REPO / 'data' / 'sample', 1))")
+    env = {"DIGITS_QUICK": "1", "DIGITS_EPOCHS": "1", "DIGITS_FILTERS": "4,4,4", "TF_CPP_MIN_LOG_LEVEL": "3",
+           "TF_ENABLE_ONEDNN_OPTS": "1",  # this probe imports TensorFlow before the notebook could switch it on
+           "PATH": "/usr/bin:/bin"}
+    result = subprocess.run([sys.executable, "-c", probe], cwd=REPO / "benchmarks", capture_output=True, text=True,
+                            env=env)
+    row = next((line for line in result.stdout.splitlines() if line.startswith("ROW ")), None)
+    assert row is not None, result.stderr[-2000:]
+    assert "'backend': 'tensorflow, oneDNN, deterministic'" in row
