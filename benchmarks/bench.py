@@ -120,11 +120,12 @@ def run_one(contender, data_dir, ensemble_size, keep_models=None, first_member=0
     keras = nb["keras"]
     train_data = (train_images, keras.utils.to_categorical(train_digits, 10))
     val_data = (val_images, keras.utils.to_categorical(val_digits, 10))
-    # The notebook's own set-up (its seed, and on a CPU TensorFlow's deterministic kernels) for every contender,
-    # so that the default trains exactly as in the notebook and the seed recipe on the same kernels; the seed
-    # recipe keeps 32-bit floats on a GPU, as the seed notebook had.
-    gpus = nb["gpu_names"]()
-    nb["configure_backend"](gpus, nb["SEED"])
+    # The notebook's set-up cell (its seed, mixed precision on a GPU, and on a CPU TensorFlow's deterministic kernels)
+    # for every contender, so that the default trains exactly as in the notebook and the seed recipe on the same
+    # kernels; the seed recipe keeps 32-bit floats on a GPU, as the seed notebook had.
+    from notebook import run_cells
+
+    gpus = run_cells(nb, "setup")["GPUS"]
     if contender == "seed":
         keras.mixed_precision.set_dtype_policy("float32")
 

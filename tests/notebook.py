@@ -15,13 +15,17 @@ def code_cells(*tags):
             if cell["cell_type"] == "code" and set(cell.get("metadata", {}).get("tags", [])) & set(tags)]
 
 
+def run_cells(namespace, *tags):
+    """Execute the notebook's code cells tagged with any of `tags`, in order, in `namespace`; return it."""
+    for cell in code_cells(*tags):
+        exec(compile(cell["source"], f"<notebook cell {cell['id']}>", "exec"), namespace)
+    return namespace
+
+
 def notebook_functions():
     """A namespace holding the notebook's imports, parameters and function definitions
     (the cells tagged imports, parameters and functions), as the notebook itself defines them."""
-    namespace = {}
-    for cell in code_cells("imports", "parameters", "functions"):
-        exec(compile(cell["source"], f"<notebook cell {cell['id']}>", "exec"), namespace)
-    return namespace
+    return run_cells({}, "imports", "parameters", "functions")
 
 
 def run_notebook(times=1, timeout=600):

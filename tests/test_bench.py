@@ -101,9 +101,9 @@ def test_a_cpu_row_says_whether_tensorflows_onednn_kernels_ran(setting, backend)
 
 @pytest.mark.parametrize("contender", ["default", "seed"])
 def test_every_contender_trains_on_the_notebooks_deterministic_kernels(contender):
-    # The notebook turns TensorFlow's deterministic kernels on, on a CPU; they round differently, so without them
-    # the benchmark's default would train another network from the same seed than the notebook does. A fresh
-    # process, since the setting outlives a test.
+    # The notebook's set-up cell turns TensorFlow's deterministic kernels on, on a CPU; they round differently, so
+    # without them the benchmark's default would train another network from the same seed than the notebook does.
+    # A fresh process, since the setting outlives a test.
     probe = ("import bench, seed_recipe; train = seed_recipe.train_seed_recipe; "
              "seed_recipe.train_seed_recipe = lambda *args, **kwargs: train(*args, **kwargs, epochs=1); "
              f"print('ROW', bench.run_one({contender!r}, bench.REPO / 'data' / 'sample', 1))")
