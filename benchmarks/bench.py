@@ -126,12 +126,11 @@ def run_one(contender, data_dir, ensemble_size, keep_models=None, first_member=0
     from notebook import run_cells
 
     gpus = run_cells(nb, "setup")["GPUS"]
-    if contender == "seed":
-        keras.mixed_precision.set_dtype_policy("float32")
 
     if contender == "seed":
         from seed_recipe import train_seed_recipe
 
+        keras.mixed_precision.set_dtype_policy("float32")
         clock = Clock(keras)
         model, _ = train_seed_recipe(*train_data, *val_data, callbacks=[clock.callback])
         seconds, epochs = clock.epochs[-1][0], len(clock.epochs)
