@@ -42,10 +42,16 @@ COLUMNS = ["contender", "device", "backend", "epochs", "training s", "s / epoch"
            "validation accuracy", "peak memory", "date", "machine"]
 
 
-def machine():
-    model = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")),
-                 platform.processor())
-    return f"{model}, {os.cpu_count()} cores"
+def machine(cpuinfo="/proc/cpuinfo"):
+    """The processor, whether it has AVX-512 (machines of one name came with and without it) and its cores."""
+    fields = {}
+    if Path(cpuinfo).is_file():
+        for line in Path(cpuinfo).read_text().splitlines():
+            key, _, value = line.partition(":")
+            fields.setdefault(key.strip(), value.strip())
+    model = fields.get("model name") or platform.processor()
+    avx512 = " (AVX-512)" if "avx512f" in fields.get("flags", "").split() else ""
+    return f"{model}{avx512}, {os.cpu_count()} cores"
 
 
 class Clock:

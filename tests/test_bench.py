@@ -115,3 +115,13 @@ def test_every_contender_trains_on_the_notebooks_deterministic_kernels(contender
     row = next((line for line in result.stdout.splitlines() if line.startswith("ROW ")), None)
     assert row is not None, result.stderr[-2000:]
     assert "'backend': 'tensorflow, oneDNN, deterministic'" in row
+
+
+@pytest.mark.parametrize(("flags", "suffix"), [("fpu avx2 avx512f avx512bw", " (AVX-512)"), ("fpu avx2 fma", "")])
+def test_the_machine_column_says_whether_the_processor_has_avx512(tmp_path, monkeypatch, flags, suffix):
+    # Two machines both called "AMD EPYC" differed in it, and TensorFlow's kernels with them.
+    cpuinfo = tmp_path / "cpuinfo"
+    cpuinfo.write_text(f"processor\t: 0\nmodel name\t: AMD EPYC\nflags\t\t: {flags}\n\n"
+                       f"processor\t: 1\nmodel name\t: AMD EPYC\nflags\t\t: {flags}\n")
+    monkeypatch.setattr(bench.os, "cpu_count", lambda: 2)
+    assert bench.machine(cpuinfo) == f"AMD EPYC{suffix}, 2 cores"
