@@ -156,6 +156,8 @@ def run_one(contender, data_dir, ensemble_size, keep_models=None, first_member=0
                 seconds, epochs = seconds + float(log["seconds"].iloc[-1]), epochs + len(log)
         probabilities = nb["predict_probabilities"](nb["average_models"](models), val_images, contender == "ensemble")
         recipe = "/".join(map(str, nb["FILTERS"])) + " filters"
+        if nb["DROPOUT"] != 0.4:  # the dropout of every row before the single model's went to 0.25 (2026-12-02)
+            recipe += f", dropout {nb['DROPOUT']:g}"
         if contender == "ensemble" or os.environ.get("DIGITS_EPOCHS", "").strip():
             recipe += f", up to {nb['EPOCHS']} epochs each"
         if first_member:

@@ -80,7 +80,8 @@ def test_another_split_seed_draws_another_validation_split_of_the_same_size_and_
     assert len(split_3[3]) == len(notebooks_split[3])
     assert not (split_3[1] == notebooks_split[1]).all()
     row = bench.run_one("default", SAMPLE, 1, split_seed=3)
-    assert row["contender"] == "notebook default (4/4/4 filters, up to 1 epochs each), on split 3"
+    assert row["contender"] == ("notebook default (4/4/4 filters, dropout 0.25, up to 1 epochs each), "
+                                "on split 3")
 
 
 def test_a_negative_split_seed_is_refused_before_anything_runs():

@@ -45,3 +45,13 @@ def test_a_bad_number_names_the_variable_and_the_type(monkeypatch):
     monkeypatch.setenv("DIGITS_EPOCHS", "ten")
     with pytest.raises(ValueError, match=r"DIGITS_EPOCHS='ten' is not a valid int; unset it"):
         notebook_functions()
+
+
+@pytest.mark.parametrize(("size", "dropout"), [("1", 0.25), ("3", 0.4)])
+def test_a_single_model_drops_a_quarter_and_an_ensembles_models_keep_their_measured_0_4(monkeypatch, size, dropout):
+    monkeypatch.delenv("DIGITS_DROPOUT", raising=False)
+    monkeypatch.setenv("DIGITS_ENSEMBLE_SIZE", size)
+    nb = notebook_functions()
+    assert nb["DROPOUT"] == dropout
+    rates = [layer.rate for layer in nb["build_model"](1).layers if layer.__class__.__name__ == "Dropout"]
+    assert rates == [dropout] * 3
