@@ -2,6 +2,10 @@
 # `make test`: set up .venv and run the tests (nbval re-executes the notebook in quick mode).
 # `make test-oldest`: the same tests with the older packages of requirements-oldest.txt, in .venv-oldest.
 # `make test-backends`: the notebook under JAX and PyTorch (requirements-backends.txt), in .venv-backends.
+# `make lint`: ruff checks and formats (pyproject.toml). `make lab`: JupyterLab on the project.
+# `make cv NAME=... [CV_ARGS=...]`: cross-validate a recipe (benchmarks/cv.py).
+# `make test-browser`: the notebook and its drawing pad in JupyterLab, in headless Chromium.
+# `make kaggle-push [KERNEL_ID=user/slug]`, `make kaggle-submit`: the Kaggle round trip.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
@@ -9,7 +13,11 @@ INSTALLED := $(VENV)/.installed
 OLDEST := .venv-oldest
 BACKENDS := .venv-backends
 
-.PHONY: run test test-oldest test-backends bench sample clean
+KAGGLE_PYTHON ?= $(if $(wildcard $(BIN)/python),$(BIN)/python,$(PYTHON))
+LAB_PORT ?= 8888
+
+.PHONY: run test test-oldest test-backends bench cv sample lint lab test-browser kaggle-push \
+	kaggle-submit clean
 
 run: $(INSTALLED)
 	mkdir -p .run
@@ -18,6 +26,33 @@ run: $(INSTALLED)
 
 test: $(INSTALLED)
 	$(BIN)/python -m pytest
+
+lint: $(INSTALLED)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+lab: $(INSTALLED)
+	$(BIN)/jupyter lab --port $(LAB_PORT) digit_recognizer.ipynb
+
+# Debian's chromium (the only browser this can install offline of Playwright's own downloads).
+test-browser: $(INSTALLED) $(VENV)/.browser
+	@command -v chromium >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "error: no chromium on PATH; install it (Debian: sudo apt-get install chromium)"; exit 1; \
+	  fi; }
+	$(BIN)/python -m pytest --browser tests/browser
+
+$(VENV)/.browser: requirements-browser.txt $(INSTALLED)
+	$(BIN)/python -m pip install --quiet --progress-bar off -r requirements-browser.txt
+	touch $@
+
+kaggle-push:
+	@$(KAGGLE_PYTHON) scripts/kaggle_round_trip.py push $(if $(KERNEL_ID),--id $(KERNEL_ID))
+
+kaggle-submit:
+	@$(KAGGLE_PYTHON) scripts/kaggle_round_trip.py submit
 
 test-oldest: $(OLDEST)/.installed
 	$(OLDEST)/bin/python -m pytest
@@ -29,6 +64,10 @@ test-backends: $(BACKENDS)/.installed
 # (ten models of up to 30 epochs; 531 and 558 s of training on one H200 GPU, see benchmarks/NOTES.md).
 bench: $(INSTALLED)
 	$(BIN)/python benchmarks/bench.py
+
+cv: $(INSTALLED)
+	@test -n "$(NAME)" || { echo "usage: make cv NAME=<recipe> [CV_ARGS='--folds 5']"; exit 1; }
+	$(BIN)/python benchmarks/cv.py run $(NAME) $(CV_ARGS)
 
 sample: $(INSTALLED)
 	$(BIN)/python scripts/make_sample.py

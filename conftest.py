@@ -16,3 +16,14 @@ os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "1")
 
 def pytest_unconfigure(config):
     shutil.rmtree(QUICK_OUTPUT_DIR, ignore_errors=True)
+
+
+def pytest_addoption(parser):
+    parser.addoption("--browser", action="store_true",
+                     help="also run tests/browser (JupyterLab in Chromium): `make test-browser`")
+
+
+def pytest_ignore_collect(collection_path, config):
+    if collection_path.name == "browser" and not config.getoption("--browser"):
+        return True
+    return None

@@ -1,8 +1,8 @@
 """Train the contenders one after another on the same data and validation split, and record them.
 
-    .venv/bin/python benchmarks/bench.py [--repeats 2] [--ensemble-size 10] [--contenders seed default ensemble]
-    .venv/bin/python benchmarks/bench.py --combine DIR   # accuracy of the ensemble models kept in DIR
-    .venv/bin/python benchmarks/bench.py --split-seed 3  # the same contenders on another validation split
+    bench.py [--repeats 2] [--ensemble-size 10] [--contenders seed default ensemble]
+    bench.py --combine DIR   # accuracy of the ensemble models kept in DIR
+    bench.py --split-seed 3  # the same contenders on another validation split
 
 Contenders: `seed`, the seed notebook's recipe (benchmarks/seed_recipe.py); `default`, the
 notebook's default run; `ensemble`, the notebook's ensemble mode with test-time augmentation. The
@@ -38,12 +38,24 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 RESULTS = HERE / "results.jsonl"
 sys.path[:0] = [str(REPO / "tests"), str(HERE)]
-COLUMNS = ["contender", "device", "backend", "epochs", "training s", "s / epoch", "s to 99.5 %",
-           "validation accuracy", "peak memory", "date", "machine"]
+COLUMNS = [
+    "contender",
+    "device",
+    "backend",
+    "epochs",
+    "training s",
+    "s / epoch",
+    "s to 99.5 %",
+    "validation accuracy",
+    "peak memory",
+    "date",
+    "machine",
+]
 
 
 def machine(cpuinfo="/proc/cpuinfo"):
-    """The processor, whether it has AVX-512 (machines of one name came with and without it) and its cores."""
+    """The processor, whether it has AVX-512 (machines of one name came with and without it), and
+    its cores."""
     fields = {}
     if Path(cpuinfo).is_file():
         for line in Path(cpuinfo).read_text().splitlines():
@@ -71,8 +83,8 @@ class Clock:
 
 
 def backend_name(keras, gpus):
-    """The Keras backend; for TensorFlow on a CPU, also whether its oneDNN kernels ran and whether its deterministic
-    ones did (the notebook turns both on)."""
+    """The Keras backend; for TensorFlow on a CPU, also whether its oneDNN kernels ran and whether
+    its deterministic ones did (the notebook turns both on)."""
     name = keras.backend.backend()
     if name == "tensorflow" and not gpus:
         from tensorflow.python.framework import config
@@ -100,34 +112,47 @@ def load_split(data_dir, ensemble_size, split_seed=None):
     nb = notebook_functions()
     pixels, digits = nb["read_digits"](nb["find_csv"](data_dir, "train"), "train")
     images = pixels.reshape(-1, 28, 28, 1).astype("float32") / 255
-    return nb, nb["split_for_validation"](images, digits, nb["VALIDATION_FRACTION"],
-                                          nb["SEED"] if split_seed is None else split_seed)
+    return nb, nb["split_for_validation"](
+        images, digits, nb["VALIDATION_FRACTION"], nb["SEED"] if split_seed is None else split_seed
+    )
 
 
 def combine(keep_models, data_dir, split_seed=None):
     """Print the validation accuracy of the ensemble models kept in keep_models, averaged."""
-    paths = sorted(Path(keep_models).glob("ensemble_*.keras"), key=lambda path: int(path.stem.split("_")[1]))
+    paths = sorted(
+        Path(keep_models).glob("ensemble_*.keras"), key=lambda path: int(path.stem.split("_")[1])
+    )
     if not paths:
-        sys.exit(f"bench: no ensemble_<member>.keras in {keep_models}; train some with --keep-models {keep_models}")
+        sys.exit(
+            f"bench: no ensemble_<member>.keras in {keep_models}; "
+            f"train some with --keep-models {keep_models}"
+        )
     nb, (_, val_images, _, val_digits) = load_split(data_dir, len(paths), split_seed)
     models = [nb["keras"].saving.load_model(path) for path in paths]
     probabilities = nb["predict_probabilities"](nb["average_models"](models), val_images, True)
     errors = int((probabilities.argmax(axis=1) != val_digits).sum())
-    print(f"{len(models)} kept models ({', '.join(path.stem for path in paths)}), test-time augmentation: "
-          f"{1 - errors / len(val_digits):.2%} validation accuracy ({errors} errors in {len(val_digits):,})")
+    print(
+        f"{len(models)} kept models ({', '.join(path.stem for path in paths)}), "
+        f"test-time augmentation: {1 - errors / len(val_digits):.2%} validation accuracy "
+        f"({errors} errors in {len(val_digits):,})"
+    )
 
 
 def run_one(contender, data_dir, ensemble_size, keep_models=None, first_member=0, split_seed=None):
     """Train one contender in this process and return its row."""
-    # The ensemble contender's models are those of the notebook's ensemble mode (ENSEMBLE_SIZE above 1, which
+    # The ensemble contender's models are those of the notebook's ensemble mode (ENSEMBLE_SIZE above
+    # 1, which
     # sets their epochs), also when a part of an ensemble trains one of them.
     nb, (train_images, val_images, train_digits, val_digits) = load_split(
-        data_dir, max(ensemble_size, 2) if contender == "ensemble" else 1, split_seed)
+        data_dir, max(ensemble_size, 2) if contender == "ensemble" else 1, split_seed
+    )
     keras = nb["keras"]
     train_data = (train_images, keras.utils.to_categorical(train_digits, 10))
     val_data = (val_images, keras.utils.to_categorical(val_digits, 10))
-    # The notebook's set-up cell (its seed, mixed precision on a GPU, and on a CPU TensorFlow's deterministic kernels)
-    # for every contender, so that the default trains exactly as in the notebook and the seed recipe on the same
+    # The notebook's set-up cell (its seed, mixed precision on a GPU, and on a CPU TensorFlow's
+    # deterministic kernels)
+    # for every contender, so that the default trains exactly as in the notebook and the seed recipe
+    # on the same
     # kernels; the seed recipe keeps 32-bit floats on a GPU, as the seed notebook had.
     from notebook import run_cells
 
@@ -147,23 +172,32 @@ def run_one(contender, data_dir, ensemble_size, keep_models=None, first_member=0
         models, seconds, epochs, reach = [], 0.0, 0, None
         with tempfile.TemporaryDirectory() as folder:
             for member in range(first_member, first_member + size):
-                model, log = nb["train_member"](member, train_data, val_data, Path(folder) / str(member), nb["EPOCHS"])
+                model, log = nb["train_member"](
+                    member, train_data, val_data, Path(folder) / str(member), nb["EPOCHS"]
+                )
                 models.append(model)
                 if keep_models:
                     model.save(Path(keep_models) / f"{contender}_{member + 1}.keras")
                 if member == first_member:
                     reach = first_reach(zip(log["seconds"], log["val_accuracy"]))
                 seconds, epochs = seconds + float(log["seconds"].iloc[-1]), epochs + len(log)
-        probabilities = nb["predict_probabilities"](nb["average_models"](models), val_images, contender == "ensemble")
+        probabilities = nb["predict_probabilities"](
+            nb["average_models"](models), val_images, contender == "ensemble"
+        )
         recipe = "/".join(map(str, nb["FILTERS"])) + " filters"
-        if nb["DROPOUT"] != 0.4:  # the dropout of every row before the single model's went to 0.25 (2026-12-02)
+        if (
+            nb["DROPOUT"] != 0.4
+        ):  # the dropout of every row before the single model's went to 0.25 (2026-12-02)
             recipe += f", dropout {nb['DROPOUT']:g}"
         if contender == "ensemble" or os.environ.get("DIGITS_EPOCHS", "").strip():
             recipe += f", up to {nb['EPOCHS']} epochs each"
         if first_member:
             recipe += f", models {first_member + 1} to {first_member + size} of a larger ensemble"
-        contender = (f"ensemble of {size}, test-time augmentation ({recipe})" if contender == "ensemble"
-                     else f"notebook default ({recipe})")
+        contender = (
+            f"ensemble of {size}, test-time augmentation ({recipe})"
+            if contender == "ensemble"
+            else f"notebook default ({recipe})"
+        )
     accuracy = float((probabilities.argmax(axis=1) == val_digits).mean())
     if contender == "seed":
         contender = "seed recipe"
@@ -171,12 +205,16 @@ def run_one(contender, data_dir, ensemble_size, keep_models=None, first_member=0
         contender += f", on split {split_seed}"
     return {
         "contender": contender,
-        "device": ", ".join(gpus) if gpus else "CPU", "backend": backend_name(keras, gpus),
-        "epochs": epochs, "training s": round(seconds), "s / epoch": round(seconds / epochs, 1),
+        "device": ", ".join(gpus) if gpus else "CPU",
+        "backend": backend_name(keras, gpus),
+        "epochs": epochs,
+        "training s": round(seconds),
+        "s / epoch": round(seconds / epochs, 1),
         "s to 99.5 %": round(reach) if reach is not None else "not reached",
         "validation accuracy": f"{accuracy:.2%}",
         "peak memory": f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB",
-        "date": datetime.date.today().isoformat(), "machine": machine(),
+        "date": datetime.date.today().isoformat(),
+        "machine": machine(),
     }
 
 
@@ -190,14 +228,16 @@ def write_tables():
     rows = [json.loads(line) for line in RESULTS.read_text().splitlines() if line.strip()]
     body = table(rows)
     (HERE / "RESULTS.md").write_text(
-        "# Benchmark results\n\nWritten by `make bench` (benchmarks/bench.py) from every run recorded in "
-        "`results.jsonl`, on the validation split of `train.csv` that the notebook uses (10 %, seed 2); "
-        "rows that say \"on split N\" validate on another split of the same size (`--split-seed N`), digits "
-        "that did not choose the recipe. "
-        "Training seconds exclude data loading; \"s to 99.5 %\" is the training time until the end of the "
-        "first epoch whose validation accuracy reached 99.5 %; validation accuracy is that of the model "
-        "kept (the best epoch by validation loss), for the ensemble with test-time augmentation. Which rows "
-        "form one benchmark session, and what else was measured: [NOTES.md](NOTES.md).\n\n" + body)
+        "# Benchmark results\n\nWritten by `make bench` (benchmarks/bench.py) from every run "
+        "recorded in `results.jsonl`, on the validation split of `train.csv` that the notebook "
+        'uses (10 %, seed 2); rows that say "on split N" validate on another split of the same '
+        "size (`--split-seed N`), digits that did not choose the recipe. Training seconds exclude "
+        'data loading; "s to 99.5 %" is the training time until the end of the first epoch whose '
+        "validation accuracy reached 99.5 %; validation accuracy is that of the model kept (the "
+        "best epoch by validation loss), for the ensemble with test-time augmentation. These are "
+        "single runs on one split: the cross-validated results in [README.md](README.md) "
+        "decide.\n\n" + body
+    )
     readme = REPO / "README.md"
     text = readme.read_text()
     start, end = "<!-- bench:start -->\n", "<!-- bench:end -->"
@@ -207,25 +247,55 @@ def write_tables():
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--contenders", nargs="+", default=["seed", "default", "ensemble"],
-                        choices=["seed", "default", "ensemble"])
-    parser.add_argument("--repeats", type=int, default=2, help="runs of the seed and default contenders")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--contenders",
+        nargs="+",
+        default=["seed", "default", "ensemble"],
+        choices=["seed", "default", "ensemble"],
+    )
+    parser.add_argument(
+        "--repeats", type=int, default=2, help="runs of the seed and default contenders"
+    )
     parser.add_argument("--ensemble-size", type=int, default=10)
-    parser.add_argument("--data", type=Path, default=REPO / "data", help="folder holding train.csv(.gz)")
-    parser.add_argument("--keep-models", type=Path, metavar="DIR",
-                        help="also save each trained model of the notebook's contenders in DIR, for analysis "
-                             "(as <contender>_<member>.keras; a later run of the same contender overwrites them)")
-    parser.add_argument("--first-member", type=int, default=0, metavar="N",
-                        help="the ensemble's models start at model N + 1 (to train a large ensemble in parts)")
-    parser.add_argument("--combine", type=Path, metavar="DIR",
-                        help="train nothing: print the validation accuracy of the ensemble models kept in DIR")
-    parser.add_argument("--split-seed", type=int, metavar="N",
-                        help="validate on the split drawn with random_state N instead of the notebook's own")
+    parser.add_argument(
+        "--data", type=Path, default=REPO / "data", help="folder holding train.csv(.gz)"
+    )
+    parser.add_argument(
+        "--keep-models",
+        type=Path,
+        metavar="DIR",
+        help="also save each trained model of the notebook's contenders in DIR, for analysis "
+        "(as <contender>_<member>.keras; a later run of the same contender overwrites them)",
+    )
+    parser.add_argument(
+        "--first-member",
+        type=int,
+        default=0,
+        metavar="N",
+        help="the ensemble's models start at model N + 1 (to train a large ensemble in parts)",
+    )
+    parser.add_argument(
+        "--combine",
+        type=Path,
+        metavar="DIR",
+        help="train nothing: print the validation accuracy of the ensemble models kept in DIR",
+    )
+    parser.add_argument(
+        "--split-seed",
+        type=int,
+        metavar="N",
+        help="validate on the split drawn with random_state N instead of the notebook's own",
+    )
     parser.add_argument("--one", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.split_seed is not None and not 0 <= args.split_seed < 2**32:
-        sys.exit(f"bench: --split-seed must be from 0 to {2**32 - 1} (a random_state), not {args.split_seed}")
+        sys.exit(
+            f"bench: --split-seed must be from 0 to {2**32 - 1} (a random_state), "
+            f"not {args.split_seed}"
+        )
     if args.combine:
         combine(args.combine, args.data, args.split_seed)
         return
@@ -234,14 +304,31 @@ def main():
     if args.keep_models:
         args.keep_models.mkdir(parents=True, exist_ok=True)
     if args.one:
-        row = run_one(args.one, args.data, args.ensemble_size, args.keep_models, args.first_member, args.split_seed)
+        row = run_one(
+            args.one,
+            args.data,
+            args.ensemble_size,
+            args.keep_models,
+            args.first_member,
+            args.split_seed,
+        )
         print("RESULT " + json.dumps(row), flush=True)
         return
     for contender in args.contenders:
         for repeat in range(1 if contender == "ensemble" else args.repeats):
             print(f"== {contender}, run {repeat + 1}", flush=True)
-            command = [sys.executable, __file__, "--one", contender, "--data", str(args.data),
-                       "--ensemble-size", str(args.ensemble_size), "--first-member", str(args.first_member)]
+            command = [
+                sys.executable,
+                __file__,
+                "--one",
+                contender,
+                "--data",
+                str(args.data),
+                "--ensemble-size",
+                str(args.ensemble_size),
+                "--first-member",
+                str(args.first_member),
+            ]
             if args.keep_models:
                 command += ["--keep-models", str(args.keep_models)]
             if args.split_seed is not None:
@@ -249,8 +336,13 @@ def main():
             with subprocess.Popen(command, stdout=subprocess.PIPE, text=True) as process:
                 lines = [print(line, end="", flush=True) or line for line in process.stdout]
             if process.returncode:
-                sys.exit(f"bench: the {contender} run failed (exit {process.returncode}); nothing recorded for it")
-            row = json.loads(next(line for line in lines if line.startswith("RESULT ")).removeprefix("RESULT "))
+                sys.exit(
+                    f"bench: the {contender} run failed (exit {process.returncode}); "
+                    "nothing recorded for it"
+                )
+            row = json.loads(
+                next(line for line in lines if line.startswith("RESULT ")).removeprefix("RESULT ")
+            )
             print(row, flush=True)
             with RESULTS.open("a") as file:
                 file.write(json.dumps(row) + "\n")

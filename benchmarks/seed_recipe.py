@@ -1,4 +1,5 @@
-"""The seed notebook's recipe, reimplemented as the benchmark's reference (the notebook does not use it).
+"""The seed notebook's recipe, reimplemented as the benchmark's reference (the notebook does not
+use it).
 
 A Keras CNN with convolution blocks of 32, 64, 128 and 256 filters (batch normalization, ReLU,
 max pooling, dropout), dense layers with L2 regularization and a softmax; augmentation on the CPU
@@ -28,26 +29,36 @@ def build_seed_model():
         model.add(layers.Dropout(0.25))
     model.add(layers.Flatten())
     for units in (256, 128):
-        model.add(layers.Dense(units, activation="relu", kernel_regularizer=keras.regularizers.l2(1e-4)))
+        model.add(
+            layers.Dense(units, activation="relu", kernel_regularizer=keras.regularizers.l2(1e-4))
+        )
         model.add(layers.Dropout(0.5))
     model.add(layers.Dense(10, activation="softmax"))
-    model.compile(optimizer=keras.optimizers.RMSprop(LEARNING_RATE), loss="categorical_crossentropy",
-                  metrics=["accuracy"])
+    model.compile(
+        optimizer=keras.optimizers.RMSprop(LEARNING_RATE),
+        loss="categorical_crossentropy",
+        metrics=["accuracy"],
+    )
     return model
 
 
-def train_seed_recipe(train_images, train_labels, val_images, val_labels, callbacks=(), epochs=EPOCHS):
+def train_seed_recipe(
+    train_images, train_labels, val_images, val_labels, callbacks=(), epochs=EPOCHS
+):
     """Train the seed recipe; labels are one-hot. Returns the model and its Keras history."""
     generator = tf.keras.preprocessing.image.ImageDataGenerator(
-        rotation_range=10, zoom_range=0.1, width_shift_range=0.1, height_shift_range=0.1)
+        rotation_range=10, zoom_range=0.1, width_shift_range=0.1, height_shift_range=0.1
+    )
     model = build_seed_model()
     history = model.fit(
         generator.flow(train_images, train_labels, batch_size=BATCH_SIZE),
         validation_data=(val_images, val_labels),
         epochs=epochs,
         callbacks=[
-            keras.callbacks.LearningRateScheduler(lambda epoch: LEARNING_RATE * DECAY ** epoch),
-            keras.callbacks.EarlyStopping(monitor="val_loss", patience=PATIENCE, restore_best_weights=True),
+            keras.callbacks.LearningRateScheduler(lambda epoch: LEARNING_RATE * DECAY**epoch),
+            keras.callbacks.EarlyStopping(
+                monitor="val_loss", patience=PATIENCE, restore_best_weights=True
+            ),
             *callbacks,
         ],
         verbose=2,

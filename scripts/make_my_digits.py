@@ -37,9 +37,19 @@ def draw(digit, font_file, width, height, tilt, dark_board, rng):
     ink_layer = Image.new("L", (width, height), 0)
     font = ImageFont.truetype(str(FONTS / font_file), int(size * 0.7))
     position = (width * rng.uniform(0.4, 0.6), height * rng.uniform(0.45, 0.55))
-    ImageDraw.Draw(ink_layer).text(position, str(digit), fill=255, font=font, anchor="mm",
-                                   stroke_width=max(1, size // 45), stroke_fill=255)
-    ink = np.asarray(ink_layer.rotate(tilt, resample=Image.Resampling.BICUBIC), dtype=np.float32) / 255
+    ImageDraw.Draw(ink_layer).text(
+        position,
+        str(digit),
+        fill=255,
+        font=font,
+        anchor="mm",
+        stroke_width=max(1, size // 45),
+        stroke_fill=255,
+    )
+    ink = (
+        np.asarray(ink_layer.rotate(tilt, resample=Image.Resampling.BICUBIC), dtype=np.float32)
+        / 255
+    )
 
     rows, columns = np.mgrid[0:height, 0:width]
     lighting = 0.12 * (columns / width) + 0.08 * (rows / height)  # a window on one side
@@ -49,7 +59,9 @@ def draw(digit, font_file, width, height, tilt, dark_board, rng):
         paper, pen = 0.93 - lighting, 0.12
     photo = paper + (pen - paper) * ink
     photo += rng.normal(0, 0.035, photo.shape)
-    image = Image.fromarray(np.uint8(np.clip(photo, 0, 1) * 255)).filter(ImageFilter.GaussianBlur(size / 250))
+    image = Image.fromarray(np.uint8(np.clip(photo, 0, 1) * 255)).filter(
+        ImageFilter.GaussianBlur(size / 250)
+    )
     return image.convert("RGB")
 
 

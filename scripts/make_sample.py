@@ -33,7 +33,9 @@ def write_gzip_csv(frame: pd.DataFrame, path: Path) -> None:
 
 
 def main() -> None:
-    source = Path(sys.argv[1]) if len(sys.argv) > 1 else REPO.parent / "shared/data/digit-recognizer"
+    source = (
+        Path(sys.argv[1]) if len(sys.argv) > 1 else REPO.parent / "shared/data/digit-recognizer"
+    )
     train = pd.read_csv(find_csv(source, "train"))
     test = pd.read_csv(find_csv(source, "test"), nrows=TEST_ROWS)
     sample = (

@@ -3,7 +3,6 @@
 import keras
 import numpy as np
 import pytest
-
 from notebook import notebook_functions
 
 nb = notebook_functions()
@@ -48,7 +47,9 @@ def test_shifts_move_the_ink_by_at_most_a_tenth_of_the_image_and_keep_it():
     offsets = centres(moved) - 13.5
     assert np.abs(offsets).max() <= 2.8 + 1e-4
     assert np.abs(offsets).max() > 1.5  # the shifts are spread over their range, not all tiny
-    assert len(np.unique(offsets.round(3), axis=0)) == len(images)  # a different shift for each image
+    assert len(np.unique(offsets.round(3), axis=0)) == len(
+        images
+    )  # a different shift for each image
     np.testing.assert_allclose(moved.sum(axis=(1, 2, 3)), images.sum(axis=(1, 2, 3)), rtol=1e-4)
 
 
@@ -61,8 +62,9 @@ def test_rotations_turn_the_ink_about_the_centre_by_at_most_ten_degrees():
     ink = turned[..., 0]
     rows, columns = np.indices((28, 28))
     # The bar's slope from the second moments of its ink: at most tan(10 degrees), and not always 0.
-    covariance = ((ink * (rows - 13.5) * (columns - 13.5)).sum(axis=(1, 2))
-                  / (ink * (columns - 13.5) ** 2).sum(axis=(1, 2)))
+    covariance = (ink * (rows - 13.5) * (columns - 13.5)).sum(axis=(1, 2)) / (
+        ink * (columns - 13.5) ** 2
+    ).sum(axis=(1, 2))
     assert np.abs(covariance).max() <= np.tan(np.deg2rad(10)) + 0.01
     assert np.abs(covariance).max() > np.tan(np.deg2rad(5))
 
@@ -72,7 +74,8 @@ def test_zooms_scale_the_ink_by_at_most_the_zoom_factor(zoom):
     images = blobs()
     zoomed = augment(images, zoom=zoom)
     ratio = zoomed.sum(axis=(1, 2, 3)) / images.sum(axis=(1, 2, 3))
-    # The layer samples the input at (1 ± zoom) times each distance from the centre: ink scales by 1 / scale².
+    # The layer samples the input at (1 ± zoom) times each distance from the centre: ink scales by 1
+    # / scale².
     assert ratio.min() >= 1 / (1 + zoom) ** 2 - 0.02
     assert ratio.max() <= 1 / (1 - zoom) ** 2 + 0.02
     assert ratio.max() - ratio.min() > zoom  # both smaller and larger digits
@@ -81,5 +84,9 @@ def test_zooms_scale_the_ink_by_at_most_the_zoom_factor(zoom):
 
 def test_the_same_seed_gives_the_same_variants_and_another_seed_others():
     images = blobs(8)
-    np.testing.assert_array_equal(augment(images, 10, 0.1, 0.1, seed=3), augment(images, 10, 0.1, 0.1, seed=3))
-    assert not np.array_equal(augment(images, 10, 0.1, 0.1, seed=3), augment(images, 10, 0.1, 0.1, seed=4))
+    np.testing.assert_array_equal(
+        augment(images, 10, 0.1, 0.1, seed=3), augment(images, 10, 0.1, 0.1, seed=3)
+    )
+    assert not np.array_equal(
+        augment(images, 10, 0.1, 0.1, seed=3), augment(images, 10, 0.1, 0.1, seed=4)
+    )

@@ -6,7 +6,6 @@ import json
 
 import pandas as pd
 import pytest
-
 from notebook import run_notebook
 
 

@@ -6,7 +6,6 @@ import gzip
 
 import numpy as np
 import pytest
-
 from notebook import notebook_functions
 
 nb = notebook_functions()
@@ -19,8 +18,10 @@ def table(kind="train", columns=None):
     """A small valid file as a header and rows of strings: labels 0-9 and seeded pixels."""
     rng = np.random.default_rng(0)
     columns = columns or (["label"] + PIXELS if kind == "train" else PIXELS)
-    rows = [[str(row % 10) if name == "label" else str(rng.integers(0, 256)) for name in columns]
-            for row in range(ROWS)]
+    rows = [
+        [str(row % 10) if name == "label" else str(rng.integers(0, 256)) for name in columns]
+        for row in range(ROWS)
+    ]
     return columns, rows
 
 
@@ -60,23 +61,53 @@ BAD_FILES = {
     "missing file": (None, "does not exist", "kaggle competitions download"),
     "empty file": ("", "empty (0 bytes)", "kaggle competitions download"),
     "header and no rows": (text_of(table()[0], []), "header but no rows"),
-    "binary bytes": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), "not a CSV text file"),
+    "binary bytes": (
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)),
+        "not a CSV text file",
+    ),
     "truncated gzip": (gzipped(VALID)[:-200], "truncated or corrupt"),
     "corrupt gzip": (b"\x1f\x8b\x08\x00" + bytes(200), "truncated or corrupt"),
     "no label column": (text_of(*table("test")), "no `label` column"),
-    "too few pixel columns": (PIXEL_COUNT_MISMATCH, "783 pixel columns where 784 belong", "pixel783"),
-    "duplicated pixel column": (text_of(*table(columns=["label"] + PIXELS[:-1] + ["pixel5"])),
-                                "`pixel5` appears 2 times", "columns [7, 785]"),
-    "misnamed pixel column": (text_of(*table(columns=["label", "pixl0"] + PIXELS[1:])),
-                              "column 2 is named `pixl0`"),
-    "blank cell": (with_cell(2, "pixel5", ""), "data row 3 (line 4 of the file), column `pixel5` is blank"),
+    "too few pixel columns": (
+        PIXEL_COUNT_MISMATCH,
+        "783 pixel columns where 784 belong",
+        "pixel783",
+    ),
+    "duplicated pixel column": (
+        text_of(*table(columns=["label"] + PIXELS[:-1] + ["pixel5"])),
+        "`pixel5` appears 2 times",
+        "columns [7, 785]",
+    ),
+    "misnamed pixel column": (
+        text_of(*table(columns=["label", "pixl0"] + PIXELS[1:])),
+        "column 2 is named `pixl0`",
+    ),
+    "blank cell": (
+        with_cell(2, "pixel5", ""),
+        "data row 3 (line 4 of the file), column `pixel5` is blank",
+    ),
     "NaN cell": (with_cell(4, "pixel9", "NaN"), "data row 5", "column `pixel9` is blank"),
-    "text cell": (with_cell(1, "pixel700", "dark"), "data row 2", "`pixel700` holds 'dark', which is not a number"),
+    "text cell": (
+        with_cell(1, "pixel700", "dark"),
+        "data row 2",
+        "`pixel700` holds 'dark', which is not a number",
+    ),
     "fraction": (with_cell(0, "pixel3", "12.5"), "data row 1", "`pixel3` holds 12.5, a fraction"),
     "pixel below 0": (with_cell(7, "pixel0", "-1"), "data row 8", "pixel value -1, outside 0-255"),
-    "pixel above 255": (with_cell(3, "pixel783", "256"), "data row 4", "`pixel783` holds the pixel value 256, outside 0-255"),
-    "label outside 0-9": (with_cell(9, "label", "10"), "data row 10", "`label` holds the label 10, outside 0-9"),
-    "ragged row": (VALID + ",".join(["0"] * 790) + "\n", "malformed: line 14 of the file has 790 cells where the header has 785"),
+    "pixel above 255": (
+        with_cell(3, "pixel783", "256"),
+        "data row 4",
+        "`pixel783` holds the pixel value 256, outside 0-255",
+    ),
+    "label outside 0-9": (
+        with_cell(9, "label", "10"),
+        "data row 10",
+        "`label` holds the label 10, outside 0-9",
+    ),
+    "ragged row": (
+        VALID + ",".join(["0"] * 790) + "\n",
+        "malformed: line 14 of the file has 790 cells where the header has 785",
+    ),
 }
 
 
@@ -89,8 +120,12 @@ def test_bad_training_file_stops_with_a_clear_error(tmp_path, case):
 
 
 def test_label_column_in_the_test_file(tmp_path):
-    expect_error(write(tmp_path, VALID, "test.csv"), "test", "there is a `label` column (column 1)",
-                 "is this the training file?")
+    expect_error(
+        write(tmp_path, VALID, "test.csv"),
+        "test",
+        "there is a `label` column (column 1)",
+        "is this the training file?",
+    )
 
 
 def test_test_file_with_other_pixel_columns_than_train(tmp_path):
@@ -103,7 +138,9 @@ def test_bad_cell_is_found_past_the_first_chunk(tmp_path):
     rows = rows * 500  # 6,000 rows: more than one chunk of 5,000
     rows[5500] = list(rows[5500])
     rows[5500][10] = "x"
-    expect_error(write(tmp_path, text_of(columns, rows)), "train", "data row 5501 (line 5502 of the file)")
+    expect_error(
+        write(tmp_path, text_of(columns, rows)), "train", "data row 5501 (line 5502 of the file)"
+    )
 
 
 def test_no_file_is_left_behind(tmp_path):
@@ -117,7 +154,9 @@ def reference(tmp_path):
     return read_digits(write(tmp_path, VALID, "plain.csv"), "train")
 
 
-@pytest.mark.parametrize("variant", ["windows line endings", "byte-order mark", "gzip", "columns reordered"])
+@pytest.mark.parametrize(
+    "variant", ["windows line endings", "byte-order mark", "gzip", "columns reordered"]
+)
 def test_harmless_variants_load_like_the_plain_file(tmp_path, variant):
     columns, rows = table()
     if variant == "windows line endings":
@@ -129,7 +168,9 @@ def test_harmless_variants_load_like_the_plain_file(tmp_path, variant):
     else:
         order = np.random.default_rng(1).permutation(len(columns))
         content = text_of([columns[i] for i in order], [[row[i] for i in order] for row in rows])
-    pixels, labels = read_digits(write(tmp_path, content, "train.csv.gz" if variant == "gzip" else "train.csv"), "train")
+    pixels, labels = read_digits(
+        write(tmp_path, content, "train.csv.gz" if variant == "gzip" else "train.csv"), "train"
+    )
     expected_pixels, expected_labels = reference(tmp_path)
     assert pixels.dtype == np.uint8 and pixels.shape == (ROWS, 784)
     np.testing.assert_array_equal(pixels, expected_pixels)
@@ -144,6 +185,9 @@ def test_a_missing_class_and_a_small_training_set_only_warn(tmp_path):
     with pytest.warns(UserWarning) as caught:
         nb["warn_about_training_set"](path, labels)
     messages = " ".join(str(warning.message) for warning in caught)
-    assert "no training digits of class [9]" in messages and f"only {len(labels)} labelled digits" in messages
+    assert (
+        "no training digits of class [9]" in messages
+        and f"only {len(labels)} labelled digits" in messages
+    )
     train_images, val_images, *_ = nb["split_for_validation"](pixels, labels, 0.1, seed=0)
     assert len(train_images) + len(val_images) == len(labels)

@@ -3,7 +3,6 @@
 from pathlib import Path
 
 import pytest
-
 from notebook import notebook_functions
 
 nb = notebook_functions()
@@ -18,8 +17,8 @@ def make_data(folder, train="train.csv", test="test.csv"):
 
 @pytest.fixture
 def places(tmp_path):
-    """Every location filled: an explicit folder, Kaggle's input folders of now and before, a repository's
-    data/ and data/sample/."""
+    """Every location filled: an explicit folder, Kaggle's input folders of now and before, a
+    repository's data/ and data/sample/."""
     repo = tmp_path / "repo"
     kaggle_input = tmp_path / "kaggle" / "input"
     return {
@@ -34,7 +33,9 @@ def places(tmp_path):
 
 
 def found(places, data_dir="", quick=False):
-    return nb["locate_data"](nb["data_places"](data_dir, places["kaggle_input"], places["repo"], quick))[0]
+    return nb["locate_data"](
+        nb["data_places"](data_dir, places["kaggle_input"], places["repo"], quick)
+    )[0]
 
 
 def remove(folder):
@@ -64,7 +65,10 @@ def test_a_folder_with_only_train_is_passed_over(places):
 
 def test_csv_and_csv_gz_are_both_found(tmp_path):
     assert nb["find_csv"](make_data(tmp_path / "a"), "train").name == "train.csv"
-    assert nb["find_csv"](make_data(tmp_path / "b", "train.csv.gz", "test.csv.gz"), "train").name == "train.csv.gz"
+    assert (
+        nb["find_csv"](make_data(tmp_path / "b", "train.csv.gz", "test.csv.gz"), "train").name
+        == "train.csv.gz"
+    )
 
 
 def test_explicit_folder_without_data_is_an_error_not_a_fallback(places, tmp_path):
@@ -87,4 +91,7 @@ def test_no_data_anywhere_lists_every_place_and_how_to_get_the_data(places):
 
 def test_by_default_a_kaggle_notebook_looks_where_kaggle_mounts_the_competition():
     folders = [folder for folder, _ in nb["data_places"]("", nb["KAGGLE_INPUT_DIR"], "repo", False)]
-    assert folders[:2] == [Path("/kaggle/input/competitions/digit-recognizer"), Path("/kaggle/input/digit-recognizer")]
+    assert folders[:2] == [
+        Path("/kaggle/input/competitions/digit-recognizer"),
+        Path("/kaggle/input/digit-recognizer"),
+    ]

@@ -2,7 +2,6 @@
 
 import keras
 import numpy as np
-
 from notebook import notebook_functions
 
 nb = notebook_functions()
@@ -12,8 +11,13 @@ def test_shifted_moves_the_image_by_one_pixel_and_fills_with_background():
     images = np.zeros((1, 28, 28, 1), dtype="float32")
     images[0, 10, 20, 0] = 1
     images[0, 0, 0, 0] = 1
-    for (rows, columns), expected in {(0, 0): (10, 20), (1, 0): (11, 20), (-1, 0): (9, 20),
-                                      (0, 1): (10, 21), (0, -1): (10, 19)}.items():
+    for (rows, columns), expected in {
+        (0, 0): (10, 20),
+        (1, 0): (11, 20),
+        (-1, 0): (9, 20),
+        (0, 1): (10, 21),
+        (0, -1): (10, 19),
+    }.items():
         moved = nb["shifted"](images, rows, columns)
         assert moved.shape == images.shape
         assert moved[0, expected[0], expected[1], 0] == 1
@@ -36,6 +40,8 @@ def test_test_time_augmentation_averages_five_shifted_predictions():
     plain = nb["predict_probabilities"](model, images, False)
     np.testing.assert_allclose(plain, model.predict(images, verbose=0), rtol=1e-5, atol=1e-6)
     augmented = nb["predict_probabilities"](model, images, True)
-    expected = np.mean([model.predict(nb["shifted"](images, r, c), verbose=0) for r, c in nb["TTA_SHIFTS"]], axis=0)
+    expected = np.mean(
+        [model.predict(nb["shifted"](images, r, c), verbose=0) for r, c in nb["TTA_SHIFTS"]], axis=0
+    )
     np.testing.assert_allclose(augmented, expected, rtol=1e-5, atol=1e-6)
     assert len(nb["TTA_SHIFTS"]) == 5 and keras.ops.all(augmented >= 0)

@@ -3,9 +3,8 @@ temperature scaling, on a fixed set of overconfident predictions."""
 
 import numpy as np
 import pytest
-from PIL import Image, ImageDraw
-
 from notebook import notebook_functions
+from PIL import Image, ImageDraw
 
 nb = notebook_functions()
 prepare_digit, read_my_digits = nb["prepare_digit"], nb["read_my_digits"]
@@ -15,7 +14,11 @@ def seven(width=200, height=200, left=50, top=40, size=110, ink=20, paper=235):
     """A thick handwritten-style 7, dark ink on light paper."""
     image = Image.new("L", (width, height), paper)
     draw = ImageDraw.Draw(image)
-    draw.line([(left, top), (left + size * 0.8, top), (left + size * 0.35, top + size)], fill=ink, width=size // 7)
+    draw.line(
+        [(left, top), (left + size * 0.8, top), (left + size * 0.35, top + size)],
+        fill=ink,
+        width=size // 7,
+    )
     return image
 
 

@@ -1,30 +1,32 @@
 """What a quick run of the notebook leaves behind: submission, figures, model, summary."""
 
 import json
-import os
-from pathlib import Path
 
 import keras
 import numpy as np
 import pandas as pd
 import pytest
+from notebook import REPO
 
-from notebook import REPO, run_notebook
-
-FIGURES = ["label_distribution", "sample_digits", "mean_digits", "pixel_histogram", "augmentation_preview",
-           "learning_curve_loss", "learning_curve_accuracy", "learning_rate", "confusion_matrix",
-           "misclassified", "reliability_diagram", "test_predictions", "least_certain_test_digits",
-           "first_layer_filters", "occlusion_maps", "my_digits"]
+FIGURES = [
+    "label_distribution",
+    "sample_digits",
+    "mean_digits",
+    "pixel_histogram",
+    "augmentation_preview",
+    "learning_curve_loss",
+    "learning_curve_accuracy",
+    "learning_rate",
+    "confusion_matrix",
+    "misclassified",
+    "reliability_diagram",
+    "test_predictions",
+    "least_certain_test_digits",
+    "first_layer_filters",
+    "occlusion_maps",
+    "my_digits",
+]
 SAMPLE_TEST = REPO / "data" / "sample" / "test.csv.gz"
-
-
-@pytest.fixture(scope="session")
-def outputs():
-    """The quick run's output folder; nbval's run fills it, else the notebook is run here."""
-    folder = Path(os.environ["DIGITS_OUTPUT_DIR"])
-    if not (folder / "run_summary.json").exists():
-        run_notebook()
-    return folder
 
 
 @pytest.fixture(scope="session")
@@ -68,4 +70,3 @@ def test_run_summary_reports_the_sample_run(outputs):
     assert summary["labelled_digits"] == 5000 and summary["test_digits"] == 1000
     assert summary["epochs"] == 2
     assert 0.5 < summary["validation_accuracy"] <= 1
-

@@ -1,7 +1,6 @@
 """The parameters read from DIGITS_* environment variables: their defaults and their errors."""
 
 import pytest
-
 from notebook import notebook_functions
 
 
@@ -37,7 +36,9 @@ def test_filters_set_in_the_environment_build_that_network(monkeypatch):
 @pytest.mark.parametrize("value", ["32,64", "32,64,128,256", "32,0,128", "32;64;128", "wide"])
 def test_a_bad_filters_value_says_what_is_expected(monkeypatch, value):
     monkeypatch.setenv("DIGITS_FILTERS", value)
-    with pytest.raises(ValueError, match=r"DIGITS_FILTERS=.* is not a valid list of three positive filter counts"):
+    with pytest.raises(
+        ValueError, match=r"DIGITS_FILTERS=.* is not a valid list of three positive filter counts"
+    ):
         notebook_functions()
 
 
@@ -48,10 +49,14 @@ def test_a_bad_number_names_the_variable_and_the_type(monkeypatch):
 
 
 @pytest.mark.parametrize(("size", "dropout"), [("1", 0.25), ("3", 0.4)])
-def test_a_single_model_drops_a_quarter_and_an_ensembles_models_keep_their_measured_0_4(monkeypatch, size, dropout):
+def test_a_single_model_drops_a_quarter_and_an_ensembles_models_keep_their_measured_0_4(
+    monkeypatch, size, dropout
+):
     monkeypatch.delenv("DIGITS_DROPOUT", raising=False)
     monkeypatch.setenv("DIGITS_ENSEMBLE_SIZE", size)
     nb = notebook_functions()
     assert nb["DROPOUT"] == dropout
-    rates = [layer.rate for layer in nb["build_model"](1).layers if layer.__class__.__name__ == "Dropout"]
+    rates = [
+        layer.rate for layer in nb["build_model"](1).layers if layer.__class__.__name__ == "Dropout"
+    ]
     assert rates == [dropout] * 3

@@ -1,6 +1,6 @@
-"""Interrupted training resumes and keeps its best epoch; the same seed gives the same predictions,
-whatever was drawn before; the notebook runs twice in one kernel; a bad file stops the notebook before
-training and leaves the old submission alone."""
+"""Interrupted training resumes and keeps its best epoch; the same seed gives the same
+predictions, whatever was drawn before; the notebook runs twice in one kernel; a bad file stops
+the notebook before training and leaves the old submission alone."""
 
 import re
 
@@ -9,9 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from nbclient.exceptions import CellExecutionError
-
 from notebook import notebook_functions, run_notebook
-from test_outputs import outputs  # noqa: F401  (the quick run's outputs, shared with test_outputs)
 
 nb = notebook_functions()
 
@@ -35,8 +33,15 @@ def compiled_model():
 def interrupted_run(folder):
     train_data, val_data = tiny_training_set()
     with pytest.raises(KeyboardInterrupt):
-        nb["train"](compiled_model(), train_data, val_data, folder, epochs=3, batch_size=50,
-                    extra_callbacks=[InterruptAfterFirstEpoch()])
+        nb["train"](
+            compiled_model(),
+            train_data,
+            val_data,
+            folder,
+            epochs=3,
+            batch_size=50,
+            extra_callbacks=[InterruptAfterFirstEpoch()],
+        )
     assert (folder / "backup" / "training_metadata.json").is_file()
     return train_data, val_data
 
@@ -54,14 +59,18 @@ def test_interrupted_training_resumes_from_its_last_finished_epoch(tmp_path, cap
     assert not (tmp_path / "backup").exists()
 
 
-def test_a_resumed_run_keeps_the_best_epoch_also_when_it_came_before_the_interruption(tmp_path, monkeypatch):
+def test_a_resumed_run_keeps_the_best_epoch_also_when_it_came_before_the_interruption(
+    tmp_path, monkeypatch
+):
     train_data, val_data = interrupted_run(tmp_path)
     # A learning rate far too high makes the epochs after the resume worse than the one before it.
     monkeypatch.setitem(nb, "PEAK_LEARNING_RATE", 1.0)
     model = compiled_model()
     history = nb["train"](model, train_data, val_data, tmp_path, epochs=3, batch_size=50)
     assert history["val_loss"].idxmin() == 0
-    np.testing.assert_allclose(model.evaluate(*val_data, verbose=0)[0], history["val_loss"].min(), rtol=1e-5)
+    np.testing.assert_allclose(
+        model.evaluate(*val_data, verbose=0)[0], history["val_loss"].min(), rtol=1e-5
+    )
 
 
 def test_a_backup_made_with_other_settings_is_discarded(tmp_path, capsys):
@@ -89,34 +98,54 @@ def test_a_model_depends_on_its_seed_alone_not_on_random_numbers_drawn_before(tm
     assert np.abs(other_member - first).max() > 1e-2
 
 
-def test_notebook_runs_twice_in_one_kernel_with_the_same_predictions(outputs, tmp_path, monkeypatch):  # noqa: F811
+def test_notebook_runs_twice_in_one_kernel_with_the_same_predictions(
+    outputs, tmp_path, monkeypatch
+):
     monkeypatch.setenv("DIGITS_OUTPUT_DIR", str(tmp_path))
     first = tmp_path / "first_submission.csv"
     notebook = run_notebook(times=1)
     (tmp_path / "submission.csv").rename(first)
     run_notebook(times=2)
-    assert not any(output.get("output_type") == "error" for cell in notebook.cells for output in cell.get("outputs", []))
+    assert not any(
+        output.get("output_type") == "error"
+        for cell in notebook.cells
+        for output in cell.get("outputs", [])
+    )
     same_kernel_twice = pd.read_csv(tmp_path / "submission.csv")
-    # Same seed, same predictions: across kernels (nbval's run, this test's first run) and within one.
+    # Same seed, same predictions: across kernels (nbval's run, this test's first run) and within
+    # one.
     pd.testing.assert_frame_equal(same_kernel_twice, pd.read_csv(first))
     pd.testing.assert_frame_equal(same_kernel_twice, pd.read_csv(outputs / "submission.csv"))
 
 
-def test_bad_file_stops_the_notebook_before_training_and_keeps_the_old_submission(tmp_path, monkeypatch):
+def test_bad_file_stops_the_notebook_before_training_and_keeps_the_old_submission(
+    tmp_path, monkeypatch
+):
     data_dir, output_dir = tmp_path / "data", tmp_path / "out"
     data_dir.mkdir()
     output_dir.mkdir()
-    (data_dir / "train.csv").write_text("label," + ",".join(f"pixel{i}" for i in range(784)) + "\n"
-                                        + "3," + ",".join(["0"] * 783) + ",300\n")
-    (data_dir / "test.csv").write_text(",".join(f"pixel{i}" for i in range(784)) + "\n" + ",".join(["0"] * 784) + "\n")
+    (data_dir / "train.csv").write_text(
+        "label,"
+        + ",".join(f"pixel{i}" for i in range(784))
+        + "\n"
+        + "3,"
+        + ",".join(["0"] * 783)
+        + ",300\n"
+    )
+    (data_dir / "test.csv").write_text(
+        ",".join(f"pixel{i}" for i in range(784)) + "\n" + ",".join(["0"] * 784) + "\n"
+    )
     (output_dir / "submission.csv").write_text("ImageId,Label\n1,7\n")
     monkeypatch.setenv("DIGITS_DATA_DIR", str(data_dir))
     monkeypatch.setenv("DIGITS_OUTPUT_DIR", str(output_dir))
     with pytest.raises(CellExecutionError) as error:
         run_notebook()
     message = re.sub(r"\x1b\[[0-9;]*m", "", str(error.value))  # the kernel colours its tracebacks
-    assert f"DigitDataError: {data_dir / 'train.csv'}: data row 1 (line 2 of the file), column `pixel783` " \
-           "holds the pixel value 300, outside 0-255" in message
+    assert (
+        f"DigitDataError: {data_dir / 'train.csv'}: data row 1 (line 2 of the file), "
+        "column `pixel783` "
+        "holds the pixel value 300, outside 0-255" in message
+    )
     assert (output_dir / "submission.csv").read_text() == "ImageId,Label\n1,7\n"
     assert sorted(path.name for path in output_dir.iterdir()) == ["figures", "submission.csv"]
     assert not any((output_dir / "figures").iterdir())
