@@ -1,0 +1,431 @@
+"""Stratified K-fold cross-validation of a recipe over every labelled digit, and paired comparisons.
+
+    .venv/bin/python benchmarks/cv.py run NAME [--contender notebook|seed] [--folds 5] [--only 1 2]
+    .venv/bin/python benchmarks/cv.py compare BASELINE CANDIDATE [--lever "what changed"]
+    .venv/bin/python benchmarks/cv.py tables
+
+`run` splits the labelled digits of train.csv into K stratified folds (split seed 0 unless
+--split-seed says otherwise) and trains one model per fold on the other folds; the fold's digits are
+that model's validation data. Every digit is thus predicted once by a model that never trained on
+it. The recipe is the notebook's, with its parameters taken from the DIGITS_* environment variables
+as in the notebook (`DIGITS_DROPOUT=0.4 cv.py run dropout-0.4`), or the seed notebook's recipe
+(`--contender seed`). Each finished fold is saved in benchmarks/cv/NAME/fold-K.json (its digits'
+labels and predictions, seconds, epochs), so an interrupted run resumes at the fold it stopped in;
+a fold's own training also resumes from its last epoch. When every fold asked for is done, the
+out-of-fold predictions go to benchmarks/cv/NAME.csv.gz and a summary row to cv_results.jsonl.
+
+`compare` pairs two recipes' predictions on the folds both have, digit by digit. McNemar's exact
+test asks whether the digits that only one of them gets right favour either; the difference in
+errors comes with a 95 % interval. `--lever` records the comparison as a row of the decision table.
+`tables` rewrites the tables between markers in benchmarks/README.md and README.md.
+"""
+
+import argparse
+import datetime
+import gzip
+import json
+import math
+import os
+import shutil
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+CV_DIR = HERE / "cv"
+CV_RESULTS = HERE / "cv_results.jsonl"
+DECISIONS = HERE / "decisions.jsonl"
+sys.path[:0] = [str(REPO / "tests"), str(HERE)]
+SPLIT_SEED = 0
+Z95 = 1.959964
+
+
+def fold_of_each_digit(labels, folds, split_seed=SPLIT_SEED):
+    """The fold (0 to folds - 1) of each digit, stratified: each fold keeps every class's share."""
+    from sklearn.model_selection import StratifiedKFold
+
+    which = np.empty(len(labels), dtype=int)
+    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=split_seed)
+    for fold, (_, held_out) in enumerate(splitter.split(np.zeros(len(labels)), labels)):
+        which[held_out] = fold
+    return which
+
+
+def wilson_interval(correct, total, z=Z95):
+    """The 95 % Wilson score interval of a proportion correct / total."""
+    share = correct / total
+    centre = (share + z * z / (2 * total)) / (1 + z * z / total)
+    half = (
+        z
+        * math.sqrt(share * (1 - share) / total + z * z / (4 * total * total))
+        / (1 + z * z / total)
+    )
+    return centre - half, centre + half
+
+
+def mcnemar_exact(only_baseline_right, only_candidate_right):
+    """Two-sided exact McNemar p-value: a binomial test of the discordant digits against 1/2."""
+    discordant = only_baseline_right + only_candidate_right
+    if discordant == 0:
+        return 1.0
+    smaller = min(only_baseline_right, only_candidate_right)
+    tail = sum(math.comb(discordant, k) for k in range(smaller + 1)) / 2**discordant
+    return min(1.0, 2 * tail)
+
+
+def recipe_settings():
+    """The DIGITS_* settings that define the recipe (the notebook reads the same variables)."""
+    return {
+        name: value
+        for name, value in sorted(os.environ.items())
+        if name.startswith("DIGITS_") and name not in ("DIGITS_DATA_DIR", "DIGITS_OUTPUT_DIR")
+    }
+
+
+def read_labels(data_dir):
+    from notebook import notebook_functions
+
+    nb = notebook_functions()
+    pixels, labels = nb["read_digits"](nb["find_csv"](data_dir, "train"), "train")
+    return nb, pixels.reshape(-1, 28, 28, 1).astype("float32") / 255, labels
+
+
+def train_fold(nb, contender, train_data, val_data, work_dir):
+    """Train the recipe on one fold's training digits; returns (probabilities, seconds, epochs)."""
+    keras = nb["keras"]
+    nb["keras"].backend.clear_session()
+    if contender == "seed":
+        from seed_recipe import train_seed_recipe
+
+        keras.mixed_precision.set_dtype_policy("float32")
+        start = time.perf_counter()
+        model, history = train_seed_recipe(*train_data, *val_data)
+        seconds, epochs = time.perf_counter() - start, len(history.history["loss"])
+        return model.predict(val_data[0], verbose=0), seconds, epochs
+    models, seconds, epochs = [], 0.0, 0
+    for member in range(nb["ENSEMBLE_SIZE"]):
+        model, log = nb["train_member"](
+            member, train_data, val_data, work_dir / f"model_{member + 1}", nb["EPOCHS"]
+        )
+        models.append(model)
+        seconds, epochs = seconds + float(log["seconds"].iloc[-1]), epochs + len(log)
+    probabilities = nb["predict_probabilities"](
+        nb["average_models"](models), val_data[0], nb["TEST_TIME_AUGMENTATION"]
+    )
+    return probabilities, seconds, epochs
+
+
+def run(name, contender, data_dir, folds, only, split_seed, out_dir):
+    from bench import backend_name, machine
+    from notebook import run_cells
+
+    nb, images, labels = read_labels(data_dir)
+    keras = nb["keras"]
+    which = fold_of_each_digit(labels, folds, split_seed)
+    recipe_dir = out_dir / name
+    recipe_dir.mkdir(parents=True, exist_ok=True)
+    settings = {
+        "contender": contender,
+        "settings": recipe_settings(),
+        "folds": folds,
+        "split seed": split_seed,
+        "digits": len(labels),
+    }
+    asked, trained = sorted(only or range(1, folds + 1)), 0
+    for fold in asked:
+        path = recipe_dir / f"fold-{fold}.json"
+        if path.is_file():
+            saved = json.loads(path.read_text())
+            if {key: saved[key] for key in settings} != settings:
+                sys.exit(
+                    f"cv: {path} was made with other settings "
+                    f"({ {key: saved[key] for key in settings} }); "
+                    f"choose another NAME or delete {recipe_dir}"
+                )
+            print(f"Fold {fold} of {folds}: done before ({saved['errors']} errors)", flush=True)
+            continue
+        print(
+            f"Fold {fold} of {folds}: training on {int((which != fold - 1).sum()):,} digits",
+            flush=True,
+        )
+        gpus = run_cells(nb, "setup")["GPUS"]
+        held_out = which == fold - 1
+        train_data = (images[~held_out], keras.utils.to_categorical(labels[~held_out], 10))
+        val_data = (images[held_out], keras.utils.to_categorical(labels[held_out], 10))
+        work_dir = out_dir / ".work" / name / f"fold-{fold}"
+        probabilities, seconds, epochs = train_fold(nb, contender, train_data, val_data, work_dir)
+        predictions = probabilities.argmax(axis=1)
+        errors = int((predictions != labels[held_out]).sum())
+        record = {
+            **settings,
+            "fold": fold,
+            "errors": errors,
+            "fold digits": int(held_out.sum()),
+            "labels": "".join(map(str, labels[held_out])),
+            "predictions": "".join(map(str, predictions)),
+            "training s": round(seconds, 1),
+            "epochs": epochs,
+            "device": ", ".join(gpus) if gpus else "CPU",
+            "backend": backend_name(keras, gpus),
+            "machine": machine(),
+            "date": datetime.date.today().isoformat(),
+        }
+        temporary = path.with_suffix(".json.partial")
+        temporary.write_text(json.dumps(record) + "\n")
+        temporary.replace(path)
+        shutil.rmtree(work_dir, ignore_errors=True)
+        trained += 1
+        print(
+            f"Fold {fold} of {folds}: {errors} errors in {int(held_out.sum()):,} "
+            f"({1 - errors / held_out.sum():.2%}), {seconds:.0f} s, {epochs} epochs",
+            flush=True,
+        )
+    summary = summarize(name, out_dir)
+    write_out_of_fold(name, out_dir, labels, which)
+    if trained:
+        with (out_dir.parent / CV_RESULTS.name).open("a") as file:
+            file.write(json.dumps(summary) + "\n")
+    print(describe(summary))
+    return summary
+
+
+def load_folds(name, out_dir=CV_DIR):
+    paths = sorted(
+        (out_dir / name).glob("fold-*.json"), key=lambda path: int(path.stem.split("-")[1])
+    )
+    if not paths:
+        sys.exit(f"cv: no folds of '{name}' in {out_dir / name}; run `cv.py run {name}` first")
+    return {record["fold"]: record for record in (json.loads(path.read_text()) for path in paths)}
+
+
+def summarize(name, out_dir=CV_DIR):
+    folds = load_folds(name, out_dir)
+    first = next(iter(folds.values()))
+    digits = sum(record["fold digits"] for record in folds.values())
+    errors = sum(record["errors"] for record in folds.values())
+    low, high = wilson_interval(digits - errors, digits)
+    per_fold = [1 - record["errors"] / record["fold digits"] for record in folds.values()]
+    seconds = [record["training s"] for record in folds.values()]
+    return {
+        "recipe": name,
+        "contender": first["contender"],
+        "settings": first["settings"],
+        "folds done": len(folds),
+        "folds": first["folds"],
+        "split seed": first["split seed"],
+        "digits": digits,
+        "errors": errors,
+        "accuracy": 1 - errors / digits,
+        "interval": [low, high],
+        "fold mean": float(np.mean(per_fold)),
+        "fold sd": float(np.std(per_fold, ddof=1)) if len(per_fold) > 1 else 0.0,
+        "training s": round(sum(seconds)),
+        "s per fold": round(float(np.mean(seconds))),
+        "device": first["device"],
+        "backend": first["backend"],
+        "machine": first["machine"],
+        "date": max(record["date"] for record in folds.values()),
+    }
+
+
+def describe(summary):
+    low, high = summary["interval"]
+    return (
+        f"{summary['recipe']}: {summary['accuracy']:.3%} out of fold "
+        f"(95 % interval {low:.3%} to {high:.3%}), {summary['errors']} errors in "
+        f"{summary['digits']:,} digits ({summary['folds done']} of {summary['folds']} folds); "
+        f"per fold {summary['fold mean']:.3%} ± {summary['fold sd']:.3%}; "
+        f"{summary['training s']} s of training ({summary['s per fold']} s per fold) on "
+        f"{summary['device']}, {summary['machine']}"
+    )
+
+
+def write_out_of_fold(name, out_dir, labels, which):
+    """Label and out-of-fold prediction of every labelled digit, in train.csv's order."""
+    predictions = np.full(len(labels), -1)
+    for fold, record in load_folds(name, out_dir).items():
+        predictions[which == fold - 1] = [int(digit) for digit in record["predictions"]]
+    rows = [
+        f"{label},{prediction},{fold + 1}"
+        for label, prediction, fold in zip(labels, predictions, which)
+        if prediction >= 0
+    ]
+    with gzip.open(out_dir / f"{name}.csv.gz", "wt") as file:
+        file.write("label,prediction,fold\n" + "\n".join(rows) + "\n")
+
+
+def compare(baseline, candidate, out_dir=CV_DIR):
+    """Paired comparison on the folds both recipes have: candidate minus baseline."""
+    a, b = load_folds(baseline, out_dir), load_folds(candidate, out_dir)
+    shared = sorted(set(a) & set(b))
+    if not shared:
+        sys.exit(f"cv: '{baseline}' and '{candidate}' have no fold in common")
+    for fold in shared:
+        if (a[fold]["labels"], a[fold]["split seed"], a[fold]["folds"]) != (
+            b[fold]["labels"],
+            b[fold]["split seed"],
+            b[fold]["folds"],
+        ):
+            sys.exit(
+                f"cv: fold {fold} of '{baseline}' and '{candidate}' holds other digits; "
+                "compare recipes run with the same --folds and --split-seed"
+            )
+    labels = np.array([int(d) for fold in shared for d in a[fold]["labels"]])
+    right_a = np.array([int(d) for fold in shared for d in a[fold]["predictions"]]) == labels
+    right_b = np.array([int(d) for fold in shared for d in b[fold]["predictions"]]) == labels
+    only_a, only_b = int((right_a & ~right_b).sum()), int((right_b & ~right_a).sum())
+    difference = only_a - only_b  # the candidate's errors minus the baseline's
+    half = Z95 * math.sqrt(max(only_a + only_b - difference**2 / len(labels), 0))
+    seconds_a = sum(a[fold]["training s"] for fold in shared)
+    seconds_b = sum(b[fold]["training s"] for fold in shared)
+    return {
+        "baseline": baseline,
+        "candidate": candidate,
+        "folds": len(shared),
+        "digits": len(labels),
+        "baseline errors": int((~right_a).sum()),
+        "candidate errors": int((~right_b).sum()),
+        "only baseline right": only_a,
+        "only candidate right": only_b,
+        "difference": difference,
+        "interval": [round(difference - half, 1), round(difference + half, 1)],
+        "p": mcnemar_exact(only_a, only_b),
+        "time ratio": round(seconds_b / seconds_a, 2),
+        "same machine": a[shared[0]]["machine"] == b[shared[0]]["machine"]
+        and a[shared[0]]["date"] == b[shared[0]]["date"],
+    }
+
+
+def verdict(comparison, alpha=0.05):
+    """Kept for accuracy when significantly better; for speed when faster and not significantly
+    worse."""
+    significant = comparison["p"] < alpha
+    if significant and comparison["difference"] < 0:
+        return "kept: more accurate"
+    if comparison["time ratio"] < 0.9 and not (significant and comparison["difference"] > 0):
+        return "kept: faster, no measurable loss"
+    if significant:
+        return "dropped: less accurate"
+    return "dropped: no measurable effect"
+
+
+def results_table(summaries):
+    lines = [
+        "| recipe | folds | out-of-fold accuracy (95 % interval) | errors | per fold, mean ± sd "
+        "| training s per fold | device | machine | date |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for s in summaries:
+        low, high = s["interval"]
+        lines.append(
+            f"| {s['recipe']} | {s['folds done']} of {s['folds']} | {s['accuracy']:.2%} "
+            f"({low:.2%} to {high:.2%}) | {s['errors']} of {s['digits']:,} "
+            f"| {s['fold mean']:.2%} ± {s['fold sd']:.2%} | {s['s per fold']} "
+            f"| {s['device']} | {s['machine']} | {s['date']} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def decision_table(rows):
+    lines = [
+        "| lever | baseline → candidate | Δ errors (95 % interval) | p | time ratio | decision |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for row in rows:
+        low, high = row["interval"]
+        ratio = f"{row['time ratio']:.2f}" + ("" if row["same machine"] else " (two runs)")
+        lines.append(
+            f"| {row['lever']} | {row['baseline']} → {row['candidate']} "
+            f"| {row['difference']:+d} ({low:+.0f} to {high:+.0f}) of {row['digits']:,} "
+            f"| {row['p']:.3f} | {ratio} | {row['decision']} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def replace_between(path, marker, body):
+    start, end = f"<!-- {marker}:start -->\n", f"<!-- {marker}:end -->"
+    text = path.read_text()
+    if start in text and end in text:
+        before, rest = text.split(start, 1)
+        path.write_text(before + start + body + end + rest.split(end, 1)[1])
+
+
+def read_jsonl(path):
+    return (
+        [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+        if path.is_file()
+        else []
+    )
+
+
+def write_tables():
+    latest = {}
+    for summary in read_jsonl(CV_RESULTS):
+        latest[summary["recipe"]] = summary
+    results, decisions = results_table(latest.values()), decision_table(read_jsonl(DECISIONS))
+    for path in (HERE / "README.md", REPO / "README.md"):
+        if path.is_file():
+            replace_between(path, "cv", results)
+            replace_between(path, "decisions", decisions)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    run_parser = commands.add_parser("run", help="cross-validate a recipe")
+    run_parser.add_argument("name", help="the recipe's name, e.g. default or dropout-0.4")
+    run_parser.add_argument("--contender", choices=["notebook", "seed"], default="notebook")
+    run_parser.add_argument("--folds", type=int, default=5)
+    run_parser.add_argument(
+        "--only",
+        type=int,
+        nargs="+",
+        metavar="FOLD",
+        help="train only these folds (1 to --folds), e.g. for an ensemble",
+    )
+    run_parser.add_argument("--split-seed", type=int, default=SPLIT_SEED)
+    run_parser.add_argument(
+        "--data", type=Path, default=REPO / "data", help="folder holding train.csv(.gz)"
+    )
+    run_parser.add_argument("--out", type=Path, default=CV_DIR, help=argparse.SUPPRESS)
+    compare_parser = commands.add_parser("compare", help="paired comparison of two recipes")
+    compare_parser.add_argument("baseline")
+    compare_parser.add_argument("candidate")
+    compare_parser.add_argument("--lever", help="record the comparison in the decision table")
+    compare_parser.add_argument("--out", type=Path, default=CV_DIR, help=argparse.SUPPRESS)
+    commands.add_parser("tables", help="rewrite the generated tables")
+    args = parser.parse_args(argv)
+    if args.command == "run":
+        if args.folds < 2:
+            parser.error(f"--folds must be 2 or more, not {args.folds}")
+        if any(not 1 <= fold <= args.folds for fold in args.only or []):
+            parser.error(f"--only takes folds from 1 to {args.folds}, not {args.only}")
+        run(args.name, args.contender, args.data, args.folds, args.only, args.split_seed, args.out)
+        if args.out == CV_DIR:
+            write_tables()
+    elif args.command == "compare":
+        comparison = compare(args.baseline, args.candidate, args.out)
+        comparison["decision"] = verdict(comparison)
+        low, high = comparison["interval"]
+        print(
+            f"{args.candidate} against {args.baseline} on {comparison['folds']} folds "
+            f"({comparison['digits']:,} digits): {comparison['candidate errors']} errors against "
+            f"{comparison['baseline errors']}, difference {comparison['difference']:+d} "
+            f"(95 % interval {low:+.1f} to {high:+.1f}), McNemar p = {comparison['p']:.3g}, "
+            f"time ratio {comparison['time ratio']:.2f}: {comparison['decision']}"
+        )
+        if args.lever:
+            with DECISIONS.open("a") as file:
+                file.write(json.dumps({"lever": args.lever, **comparison}) + "\n")
+            write_tables()
+    else:
+        write_tables()
+
+
+if __name__ == "__main__":
+    main()

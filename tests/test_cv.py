@@ -1,0 +1,143 @@
+"""Cross-validation (benchmarks/cv.py): stratified folds that predict every digit once, the
+interval and the paired test it reports, and a quick run end to end that resumes."""
+
+import gzip
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+from notebook import REPO
+
+sys.path.insert(0, str(REPO / "benchmarks"))
+import cv  # noqa: E402
+
+SAMPLE = REPO / "data" / "sample"
+
+
+def test_folds_are_stratified_and_hold_each_digit_once():
+    labels = np.repeat(np.arange(10), [500, 600, 450, 480, 520, 430, 490, 510, 470, 550])
+    which = cv.fold_of_each_digit(labels, 5)
+    assert sorted(set(which)) == [0, 1, 2, 3, 4]
+    for digit in range(10):
+        counts = np.bincount(which[labels == digit], minlength=5)
+        assert counts.max() - counts.min() <= 1
+    assert np.array_equal(which, cv.fold_of_each_digit(labels, 5))  # the split seed is fixed
+    assert not np.array_equal(which, cv.fold_of_each_digit(labels, 5, split_seed=1))
+
+
+def test_wilson_interval_matches_the_textbook_value():
+    low, high = cv.wilson_interval(95, 100)
+    assert low == pytest.approx(0.8883, abs=1e-4)
+    assert high == pytest.approx(0.9785, abs=1e-4)
+
+
+def test_mcnemar_exact_is_a_two_sided_binomial_test():
+    assert cv.mcnemar_exact(10, 0) == pytest.approx(2 / 2**10)
+    assert cv.mcnemar_exact(0, 10) == pytest.approx(2 / 2**10)
+    assert cv.mcnemar_exact(5, 5) == 1.0
+    assert cv.mcnemar_exact(0, 0) == 1.0
+    # 3 against 12 of 15 discordant digits: 2 * P(X <= 3), X ~ Binomial(15, 1/2)
+    assert cv.mcnemar_exact(3, 12) == pytest.approx(2 * 576 / 2**15)
+
+
+def write_folds(folder, name, labels, predictions, seconds):
+    (folder / name).mkdir(parents=True)
+    for fold, (fold_labels, fold_predictions) in enumerate(zip(labels, predictions), start=1):
+        errors = sum(a != b for a, b in zip(fold_labels, fold_predictions))
+        record = {
+            "contender": "notebook",
+            "settings": {},
+            "folds": 2,
+            "split seed": 0,
+            "digits": 40,
+            "fold": fold,
+            "errors": errors,
+            "fold digits": len(fold_labels),
+            "labels": fold_labels,
+            "predictions": fold_predictions,
+            "training s": seconds,
+            "epochs": 1,
+            "device": "CPU",
+            "backend": "tensorflow",
+            "machine": "test",
+            "date": "2026-01-01",
+        }
+        (folder / name / f"fold-{fold}.json").write_text(json.dumps(record))
+
+
+def test_compare_pairs_the_digits_and_decides_by_the_test(tmp_path):
+    labels = ["0123456789" * 2, "9876543210" * 2]
+    # The baseline makes 12 errors in fold 1; the candidate fixes 10 of them and adds 2 in fold 2.
+    baseline = ["1" * 14 + labels[0][14:], labels[1]]
+    candidate = [labels[0][:12] + "11" + labels[0][14:], "0" + labels[1][1:19] + "1"]
+    write_folds(tmp_path, "baseline", labels, baseline, 10.0)
+    write_folds(tmp_path, "candidate", labels, candidate, 20.0)
+    result = cv.compare("baseline", "candidate", tmp_path)
+    assert result["baseline errors"] == 12
+    assert result["candidate errors"] == 4
+    assert (result["only baseline right"], result["only candidate right"]) == (2, 10)
+    assert result["difference"] == -8
+    assert result["interval"][0] < -8 < result["interval"][1] < 0
+    assert result["p"] == pytest.approx(cv.mcnemar_exact(2, 10))
+    assert result["time ratio"] == 2.0
+    assert cv.verdict(result) == "kept: more accurate"
+    assert cv.verdict({**result, "p": 0.2}) == "dropped: no measurable effect"
+    assert cv.verdict({**result, "p": 0.2, "time ratio": 0.5}) == "kept: faster, no measurable loss"
+    assert cv.verdict({**result, "difference": 8, "time ratio": 0.5}) == "dropped: less accurate"
+
+
+def test_compare_refuses_folds_of_other_digits(tmp_path):
+    write_folds(tmp_path, "a", ["0123", "4567"], ["0123", "4567"], 1.0)
+    write_folds(tmp_path, "b", ["0124", "4567"], ["0124", "4567"], 1.0)
+    with pytest.raises(SystemExit, match="holds other digits"):
+        cv.compare("a", "b", tmp_path)
+
+
+def run_cv(out, *arguments):
+    env = {key: value for key, value in os.environ.items() if not key.startswith("DIGITS_")}
+    env.update(DIGITS_QUICK="1", DIGITS_EPOCHS="1")
+    command = [
+        sys.executable,
+        str(REPO / "benchmarks" / "cv.py"),
+        "run",
+        "quick",
+        "--folds",
+        "2",
+        "--data",
+        str(SAMPLE),
+        "--out",
+        str(out),
+        *arguments,
+    ]
+    result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result.stdout
+
+
+def test_quick_cross_validation_predicts_every_digit_once_and_resumes(tmp_path):
+    out = tmp_path / "cv"
+    run_cv(out, "--only", "1")
+    assert (out / "quick" / "fold-1.json").is_file() and not (
+        out / "quick" / "fold-2.json"
+    ).exists()
+    printed = run_cv(out)  # resumes: fold 1 is kept, fold 2 is trained
+    assert "Fold 1 of 2: done before" in printed
+    with gzip.open(SAMPLE / "train.csv.gz", "rt") as file:
+        labels = pd.read_csv(file, usecols=["label"])["label"].to_numpy()
+    predicted = pd.read_csv(out / "quick.csv.gz")
+    assert len(predicted) == len(labels) == 5000
+    assert np.array_equal(predicted["label"], labels)
+    assert sorted(predicted["fold"].value_counts()) == [2500, 2500]
+    rows = [json.loads(line) for line in (tmp_path / "cv_results.jsonl").read_text().splitlines()]
+    assert [row["folds done"] for row in rows] == [1, 2]
+    assert rows[-1]["digits"] == 5000
+    assert rows[-1]["errors"] == int((predicted["label"] != predicted["prediction"]).sum())
+    assert rows[-1]["settings"] == {"DIGITS_EPOCHS": "1", "DIGITS_QUICK": "1"}
+    low, high = rows[-1]["interval"]
+    assert low < rows[-1]["accuracy"] < high
+    run_cv(out)  # nothing left to train: no new row
+    assert len((tmp_path / "cv_results.jsonl").read_text().splitlines()) == 2
