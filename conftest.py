@@ -19,8 +19,11 @@ def pytest_unconfigure(config):
 
 
 def pytest_addoption(parser):
-    parser.addoption("--browser", action="store_true",
-                     help="also run tests/browser (JupyterLab in Chromium): `make test-browser`")
+    parser.addoption(
+        "--browser",
+        action="store_true",
+        help="also run tests/browser (JupyterLab in Chromium): `make test-browser`",
+    )
 
 
 def pytest_ignore_collect(collection_path, config):
