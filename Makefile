@@ -32,7 +32,7 @@ lint: $(INSTALLED)
 	$(BIN)/ruff format --check .
 
 lab: $(INSTALLED)
-	$(BIN)/jupyter lab --port $(LAB_PORT) digit_recognizer.ipynb
+	$(BIN)/jupyter lab --port $(LAB_PORT) $$( [ "$$(id -u)" = 0 ] && echo --allow-root ) digit_recognizer.ipynb
 
 # Debian's chromium (the only browser this can install offline of Playwright's own downloads).
 test-browser: $(INSTALLED) $(VENV)/.browser
