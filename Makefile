@@ -61,7 +61,7 @@ test-backends: $(BACKENDS)/.installed
 	$(BACKENDS)/bin/python -m pytest tests/test_backends.py
 
 # The contenders side by side on the full data in data/: hours on 2 CPU cores, most of them for the ensemble
-# (ten models of up to 30 epochs; 531 and 558 s of training on one H200 GPU, see benchmarks/NOTES.md).
+# (ten models of up to 30 epochs each), minutes on one GPU. See benchmarks/README.md.
 bench: $(INSTALLED)
 	$(BIN)/python benchmarks/bench.py
 

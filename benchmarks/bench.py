@@ -9,7 +9,7 @@ notebook's default run; `ensemble`, the notebook's ensemble mode with test-time 
 last two run the notebook's own code (its cells tagged imports, parameters and functions), with
 its default parameters. Each run happens in a fresh process, so that its peak resident memory is
 its own; each appends one line to benchmarks/results.jsonl. The table of every recorded run is then
-written to benchmarks/RESULTS.md and into README.md between the bench markers.
+written to benchmarks/RESULTS.md.
 
 An ensemble too long for one sitting can be trained in parts: `--first-member 5 --ensemble-size 5
 --keep-models DIR` trains models 6 to 10 (the seeds the notebook gives them) and records them as a
@@ -238,12 +238,6 @@ def write_tables():
         "single runs on one split: the cross-validated results in [README.md](README.md) "
         "decide.\n\n" + body
     )
-    readme = REPO / "README.md"
-    text = readme.read_text()
-    start, end = "<!-- bench:start -->\n", "<!-- bench:end -->"
-    if start in text and end in text:
-        before, rest = text.split(start, 1)
-        readme.write_text(before + start + body + end + rest.split(end, 1)[1])
 
 
 def main():

@@ -4,6 +4,7 @@ interval and the paired test it reports, and a quick run end to end that resumes
 import gzip
 import json
 import os
+import shutil
 import subprocess
 import sys
 
@@ -141,3 +142,27 @@ def test_quick_cross_validation_predicts_every_digit_once_and_resumes(tmp_path):
     assert low < rows[-1]["accuracy"] < high
     run_cv(out)  # nothing left to train: no new row
     assert len((tmp_path / "cv_results.jsonl").read_text().splitlines()) == 2
+
+
+def test_headline_is_written_between_the_markers_of_readme_and_notebook(tmp_path):
+    summary = {
+        "accuracy": 0.995,
+        "interval": [0.994, 0.996],
+        "folds done": 5,
+        "digits": 42000,
+        "s per fold": 300,
+        "device": "CPU",
+        "machine": "test, 2 cores",
+    }
+    line = cv.headline(summary)
+    assert "99.50%" in line and "99.40% to 99.60%" in line and "5-fold" in line
+    notebook = tmp_path / "notebook.ipynb"
+    shutil.copy(REPO / "digit_recognizer.ipynb", notebook)
+    cv.replace_in_notebook("headline", line, notebook)
+    cells = json.loads(notebook.read_text())["cells"]
+    first = "".join(cells[0]["source"])
+    assert f"<!-- headline:start -->\n{line}<!-- headline:end -->" in first
+    readme = tmp_path / "README.md"
+    readme.write_text("top\n<!-- cv:start -->\nold\n<!-- cv:end -->\nbottom\n")
+    cv.replace_between(readme, "cv", "new\n")
+    assert readme.read_text() == "top\n<!-- cv:start -->\nnew\n<!-- cv:end -->\nbottom\n"
