@@ -173,7 +173,12 @@ def run_one(contender, data_dir, ensemble_size, keep_models=None, first_member=0
         with tempfile.TemporaryDirectory() as folder:
             for member in range(first_member, first_member + size):
                 model, log = nb["train_member"](
-                    member, train_data, val_data, Path(folder) / str(member), nb["EPOCHS"]
+                    member,
+                    train_data,
+                    val_data,
+                    Path(folder) / str(member),
+                    nb["EPOCHS"],
+                    nb["RECIPE"],
                 )
                 models.append(model)
                 if keep_models:

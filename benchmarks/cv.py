@@ -108,7 +108,12 @@ def train_fold(nb, contender, train_data, val_data, work_dir):
     models, seconds, epochs = [], 0.0, 0
     for member in range(nb["ENSEMBLE_SIZE"]):
         model, log = nb["train_member"](
-            member, train_data, val_data, work_dir / f"model_{member + 1}", nb["EPOCHS"]
+            member,
+            train_data,
+            val_data,
+            work_dir / f"model_{member + 1}",
+            nb["EPOCHS"],
+            nb["RECIPE"],
         )
         models.append(model)
         seconds, epochs = seconds + float(log["seconds"].iloc[-1]), epochs + len(log)
@@ -120,9 +125,13 @@ def train_fold(nb, contender, train_data, val_data, work_dir):
 
 def run(name, contender, data_dir, folds, only, split_seed, out_dir):
     from bench import backend_name, machine
-    from notebook import run_cells
+    from notebook import code_cells
 
     nb, images, labels = read_labels(data_dir)
+    # Read once: the notebook may be edited while a long run goes on.
+    setup = [
+        compile(cell["source"], "<notebook setup cell>", "exec") for cell in code_cells("setup")
+    ]
     keras = nb["keras"]
     which = fold_of_each_digit(labels, folds, split_seed)
     recipe_dir = out_dir / name
@@ -151,7 +160,9 @@ def run(name, contender, data_dir, folds, only, split_seed, out_dir):
             f"Fold {fold} of {folds}: training on {int((which != fold - 1).sum()):,} digits",
             flush=True,
         )
-        gpus = run_cells(nb, "setup")["GPUS"]
+        for code in setup:
+            exec(code, nb)
+        gpus = nb["GPUS"]
         held_out = which == fold - 1
         train_data = (images[~held_out], keras.utils.to_categorical(labels[~held_out], 10))
         val_data = (images[held_out], keras.utils.to_categorical(labels[held_out], 10))

@@ -143,13 +143,6 @@ def test_bad_cell_is_found_past_the_first_chunk(tmp_path):
     )
 
 
-def test_no_file_is_left_behind(tmp_path):
-    path = write(tmp_path, with_cell(0, "pixel3", "12.5"))
-    with pytest.raises(DigitDataError):
-        read_digits(path, "train")
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["train.csv"]
-
-
 def reference(tmp_path):
     return read_digits(write(tmp_path, VALID, "plain.csv"), "train")
 

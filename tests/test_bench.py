@@ -55,9 +55,9 @@ def test_a_part_of_one_model_trains_it_for_the_ensemble_modes_epochs(monkeypatch
     def load_split_training_nothing(*args):
         nb, split = load_split(*args)
 
-        def train_member(member, train_data, val_data, folder, epochs):
+        def train_member(member, train_data, val_data, folder, epochs, recipe):
             epochs_asked.append(epochs)
-            return nb["build_model"](member), pd.DataFrame(
+            return nb["build_model"](member, recipe["filters"], recipe["dropout"]), pd.DataFrame(
                 {"seconds": [1.0], "val_accuracy": [0.5]}
             )
 

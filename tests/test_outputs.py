@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from notebook import REPO
+from PIL import Image
 
 FIGURES = [
     "label_distribution",
@@ -14,9 +15,7 @@ FIGURES = [
     "mean_digits",
     "pixel_histogram",
     "augmentation_preview",
-    "learning_curve_loss",
-    "learning_curve_accuracy",
-    "learning_rate",
+    "learning_curves",
     "confusion_matrix",
     "misclassified",
     "reliability_diagram",
@@ -52,10 +51,15 @@ def test_probabilities_file_matches_the_submission(outputs):
     assert labels.tolist() == pd.read_csv(outputs / "submission.csv")["Label"].tolist()
 
 
-def test_every_figure_is_a_png(outputs):
+def test_every_figure_has_content(outputs):
     for name in FIGURES:
-        data = (outputs / "figures" / f"{name}.png").read_bytes()
-        assert data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) > 5000, name
+        with Image.open(outputs / "figures" / f"{name}.png") as image:
+            assert image.format == "PNG", name
+            gray = np.asarray(image.convert("L"), dtype=float)
+        assert min(gray.shape) > 100, name
+        # Not a blank canvas: a real share of the pixels is drawn, in more than two shades.
+        assert (gray < 200).mean() > 0.01, name
+        assert len(np.unique(gray.round(-1))) > 3, name
 
 
 @pytest.mark.parametrize("name", ["digit_recognizer.keras", "mnist_cnn_improved_gpu.h5"])
@@ -67,6 +71,17 @@ def test_saved_model_reloads_and_predicts_the_submission(outputs, test_images, n
 
 def test_run_summary_reports_the_sample_run(outputs):
     summary = json.loads((outputs / "run_summary.json").read_text())
+    assert summary["data"] == "the embedded sample of 5,000 + 1,000 digits"
     assert summary["labelled_digits"] == 5000 and summary["test_digits"] == 1000
-    assert summary["epochs"] == 2
+    assert summary["device"].startswith("CPU (") and summary["backend"] == "tensorflow"
+    assert summary["training_devices"] == [summary["device"]] or summary["training_devices"] == [
+        "/device:CPU:0"
+    ]
+    assert summary["models"] == 1 and summary["epochs"] == 2
+    assert summary["test_time_augmentation"] is False and summary["retrained_on_all"] is False
+    assert 0 < summary["training_seconds"] < 600
+    assert summary["seconds_to_99_5"] is None  # two epochs on 4,500 digits are not enough
     assert 0.5 < summary["validation_accuracy"] <= 1
+    assert 0 < summary["temperature"] < 20
+    assert 0 <= summary["ece_after"] <= summary["ece_before"] + 0.01 < 1
+    assert len(summary) == 16

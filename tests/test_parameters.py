@@ -29,7 +29,11 @@ def test_filters_set_in_the_environment_build_that_network(monkeypatch):
     monkeypatch.setenv("DIGITS_FILTERS", " 8, 16,32 ")
     nb = notebook_functions()
     assert nb["FILTERS"] == (8, 16, 32)
-    widths = [layer.filters for layer in nb["build_model"](1).layers if hasattr(layer, "filters")]
+    widths = [
+        layer.filters
+        for layer in nb["build_model"](1, nb["FILTERS"], nb["DROPOUT"]).layers
+        if hasattr(layer, "filters")
+    ]
     assert widths == [8, 8, 8, 16, 16, 16, 32]
 
 
@@ -57,6 +61,8 @@ def test_a_single_model_drops_a_quarter_and_an_ensembles_models_keep_their_measu
     nb = notebook_functions()
     assert nb["DROPOUT"] == dropout
     rates = [
-        layer.rate for layer in nb["build_model"](1).layers if layer.__class__.__name__ == "Dropout"
+        layer.rate
+        for layer in nb["build_model"](1, nb["FILTERS"], nb["DROPOUT"]).layers
+        if layer.__class__.__name__ == "Dropout"
     ]
     assert rates == [dropout] * 3
