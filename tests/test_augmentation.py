@@ -90,3 +90,35 @@ def test_the_same_seed_gives_the_same_variants_and_another_seed_others():
     assert not np.array_equal(
         augment(images, 10, 0.1, 0.1, seed=3), augment(images, 10, 0.1, 0.1, seed=4)
     )
+
+
+def test_the_notebooks_model_augments_with_its_stated_settings():
+    # What the notebook says (rotations up to 10 degrees, zooms of 10 %, shifts of 10 %), measured
+    # on the layer inside the model it trains, not on a layer built here.
+    model = nb["build_model"](1, (4, 4, 4), 0.25)
+    layer = next(layer for layer in model.layers if isinstance(layer, RandomAffine))
+    assert (layer.degrees, layer.zoom, layer.shift) == (10, 0.1, 0.1)
+    moved = keras.ops.convert_to_numpy(layer(blobs(256), training=True))
+    offsets = centres(moved) - centres(blobs(1))
+    # Shifts of up to 10 % of 28 pixels, plus what rotation and zoom move the centre: at most ~3.
+    assert 1.5 < np.abs(offsets).max() < 3.5
+
+
+def test_flags_read_as_environment_variables_spell_booleans(monkeypatch):
+    for text in ("1", "true", "Yes", "ON"):
+        assert nb["flag"](text) is True
+    for text in ("0", "false", "No", "off"):
+        assert nb["flag"](text) is False
+    with pytest.raises(ValueError):
+        nb["flag"]("maybe")
+    monkeypatch.setenv("DIGITS_QUICK", "maybe")
+    with pytest.raises(ValueError, match=r"DIGITS_QUICK='maybe' is not a valid boolean \(1 or 0\)"):
+        nb["setting"]("QUICK", False, nb["flag"])
+
+
+def test_the_validation_split_is_stratified_when_every_class_can_take_part():
+    labels = np.repeat(np.arange(10), [300, 100, 200, 100, 100, 100, 100, 100, 100, 800])
+    images = np.arange(len(labels))
+    _, _, train_labels, val_labels = nb["split_for_validation"](images, labels, 0.1, 2)
+    np.testing.assert_array_equal(np.bincount(val_labels, minlength=10), np.bincount(labels) // 10)
+    assert len(train_labels) == len(labels) - len(val_labels)

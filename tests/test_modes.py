@@ -20,7 +20,8 @@ def test_retrain_on_all_without_probabilities(tmp_path, monkeypatch):
     assert summary["retrained_on_all"] is True
     # The retrained model saw all 5,000 digits and had no validation data.
     log = pd.read_csv(tmp_path / "training" / "all_digits_1" / "training_log.csv")
-    assert len(log) == 1 and "val_loss" not in log.columns
+    assert len(log) == 1
+    assert "val_loss" not in log.columns or log["val_loss"].isna().all()
     assert summary["training_seconds"] >= log["seconds"].iloc[-1]
     assert len(pd.read_csv(tmp_path / "submission.csv")) == 1000
     assert not (tmp_path / "submission_probabilities.csv").exists()
