@@ -166,14 +166,19 @@ def ran_all(page, screenshots):
     )
     page.get_by_role("menuitem", name="Run", exact=True).click()
     page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
-    page.wait_for_function(
-        """() => {
-            const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')];
-            return prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
-        }""",
-        timeout=RUN_TIMEOUT_MS,
-    )
-    page.screenshot(path=screenshots / "notebook.png")
+    try:
+        page.wait_for_function(
+            """() => {
+                const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')];
+                const failed = document.querySelector(
+                    ".jp-OutputArea-output[data-mime-type*='error']");  // Run All stops there
+                return failed || (prompts.length > 0
+                                  && prompts.every(p => /\\[\\d+\\]/.test(p.textContent)));
+            }""",
+            timeout=RUN_TIMEOUT_MS,
+        )
+    finally:
+        page.screenshot(path=screenshots / "notebook.png")
     return page
 
 
