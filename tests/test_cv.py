@@ -156,6 +156,7 @@ def test_headline_is_written_between_the_markers_of_readme_and_notebook(tmp_path
     }
     line = cv.headline(summary)
     assert "99.50%" in line and "99.40% to 99.60%" in line and "5-fold" in line
+    assert "test, 2 cores" not in line  # the headline names no machine
     notebook = tmp_path / "notebook.ipynb"
     shutil.copy(REPO / "digit_recognizer.ipynb", notebook)
     cv.replace_in_notebook("headline", line, notebook)
