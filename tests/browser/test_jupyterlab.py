@@ -157,8 +157,8 @@ def pad_pixels(canvas):
 
 @pytest.fixture(scope="module")
 def ran_all(page, screenshots):
-    """Edit > Clear Outputs of All Cells, Run > Run All Cells, then wait until every code cell has
-    an execution count."""
+    """Edit > Clear Outputs of All Cells, Run > Run All Cells, then wait until the last code cell
+    has run (or a cell failed)."""
     page.get_by_role("menuitem", name="Edit", exact=True).click()
     page.get_by_role("menuitem", name="Clear Outputs of All Cells", exact=True).click()
     page.wait_for_function(
@@ -172,8 +172,10 @@ def ran_all(page, screenshots):
                 const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')];
                 const failed = document.querySelector(
                     ".jp-OutputArea-output[data-mime-type*='error']");  // Run All stops there
-                return failed || (prompts.length > 0
-                                  && prompts.every(p => /\\[\\d+\\]/.test(p.textContent)));
+                // Collapsed cells show no number: the last cell's number and no "[*]" left.
+                const last = prompts[prompts.length - 1];
+                return failed || (last !== undefined && /\\[\\d+\\]/.test(last.textContent)
+                                  && !prompts.some(p => p.textContent.includes("*")));
             }""",
             timeout=RUN_TIMEOUT_MS,
         )
