@@ -6,8 +6,10 @@ import keras
 import numpy as np
 import pandas as pd
 import pytest
-from notebook import REPO
+from notebook import REPO, notebook_functions
 from PIL import Image
+
+notebook_functions()  # registers the notebook's layers, which the saved models use
 
 FIGURES = [
     "label_distribution",
