@@ -138,9 +138,9 @@ def page(lab):
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             page.goto(f"{lab['url']}/lab/tree/{NOTEBOOK}?token={lab['token']}")
             page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=120_000)
-            page.wait_for_selector(
-                ".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=120_000
-            )
+            # The kernel is ready when the status bar says so; a first start in a new
+            # environment (no compiled bytecode yet) takes a while.
+            page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(timeout=300_000)
             yield page
         finally:
             browser.close()
