@@ -96,7 +96,7 @@ def read_labels(data_dir):
 def train_fold(nb, contender, train_data, val_data, work_dir):
     """Train the recipe on one fold's training digits; returns (probabilities, seconds, epochs)."""
     keras = nb["keras"]
-    nb["keras"].backend.clear_session()
+    keras.backend.clear_session()
     if contender == "seed":
         from seed_recipe import train_seed_recipe
 
@@ -358,12 +358,19 @@ def decision_table(rows):
     return "\n".join(lines) + "\n"
 
 
-def replace_between(path, marker, body):
+def between(text, marker, body):
+    """`text` with `body` between its markers, or None when it has none."""
     start, end = f"<!-- {marker}:start -->\n", f"<!-- {marker}:end -->"
-    text = path.read_text()
-    if start in text and end in text:
-        before, rest = text.split(start, 1)
-        path.write_text(before + start + body + end + rest.split(end, 1)[1])
+    if start not in text or end not in text:
+        return None
+    before, rest = text.split(start, 1)
+    return before + start + body + end + rest.split(end, 1)[1]
+
+
+def replace_between(path, marker, body):
+    text = between(path.read_text(), marker, body)
+    if text is not None:
+        path.write_text(text)
 
 
 def read_jsonl(path):
@@ -403,12 +410,10 @@ def write_tables():
 def replace_in_notebook(marker, body, path=REPO / "digit_recognizer.ipynb"):
     """Replace the text between markers in the notebook's markdown cell that holds them."""
     notebook = json.loads(path.read_text(encoding="utf-8"))
-    start, end = f"<!-- {marker}:start -->\n", f"<!-- {marker}:end -->"
     for cell in notebook["cells"]:
-        text = "".join(cell["source"])
-        if cell["cell_type"] == "markdown" and start in text and end in text:
-            before, rest = text.split(start, 1)
-            lines = (before + start + body + end + rest.split(end, 1)[1]).split("\n")
+        text = between("".join(cell["source"]), marker, body)
+        if cell["cell_type"] == "markdown" and text is not None:
+            lines = text.split("\n")
             cell["source"] = [line + "\n" for line in lines[:-1]] + [lines[-1]]
             path.write_text(json.dumps(notebook, indent=1, ensure_ascii=False), encoding="utf-8")
 
