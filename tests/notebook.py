@@ -32,10 +32,10 @@ def notebook_functions():
     return run_cells({}, "imports", "parameters", "functions")
 
 
-def run_notebook(times=1, timeout=600, notebook_path=NOTEBOOK, cwd=REPO):
+def run_notebook(times=1, timeout=600, notebook_path=NOTEBOOK, cwd=REPO, after_each=None):
     """Execute the whole notebook `times` times in one kernel started in `cwd`, with the current
-    DIGITS_* settings. Returns the executed notebook of the last run; raises CellExecutionError on
-    a failing cell."""
+    DIGITS_* settings, calling after_each(run) after run 0, 1, ... Returns the executed notebook of
+    the last run; raises CellExecutionError on a failing cell."""
     import nbformat
     from nbclient import NotebookClient
 
@@ -47,9 +47,11 @@ def run_notebook(times=1, timeout=600, notebook_path=NOTEBOOK, cwd=REPO):
         resources={"metadata": {"path": str(cwd)}},
     )
     with client.setup_kernel(env=dict(os.environ)):
-        for _ in range(times):
+        for run in range(times):
             for index, cell in enumerate(notebook.cells):
                 client.execute_cell(cell, index)
+            if after_each:
+                after_each(run)
     return notebook
 
 

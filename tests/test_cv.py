@@ -100,7 +100,7 @@ def test_compare_refuses_folds_of_other_digits(tmp_path):
 
 def run_cv(out, *arguments):
     env = {key: value for key, value in os.environ.items() if not key.startswith("DIGITS_")}
-    env.update(DIGITS_QUICK="1", DIGITS_EPOCHS="1")
+    env.update(DIGITS_QUICK="1", DIGITS_EPOCHS="1", DIGITS_FILTERS="4,4,4")
     command = [
         sys.executable,
         str(REPO / "benchmarks" / "cv.py"),
@@ -137,7 +137,11 @@ def test_quick_cross_validation_predicts_every_digit_once_and_resumes(tmp_path):
     assert [row["folds done"] for row in rows] == [1, 2]
     assert rows[-1]["digits"] == 5000
     assert rows[-1]["errors"] == int((predicted["label"] != predicted["prediction"]).sum())
-    assert rows[-1]["settings"] == {"DIGITS_EPOCHS": "1", "DIGITS_QUICK": "1"}
+    assert rows[-1]["settings"] == {
+        "DIGITS_EPOCHS": "1",
+        "DIGITS_FILTERS": "4,4,4",
+        "DIGITS_QUICK": "1",
+    }
     low, high = rows[-1]["interval"]
     assert low < rows[-1]["accuracy"] < high
     run_cv(out)  # nothing left to train: no new row

@@ -10,7 +10,8 @@ from notebook import run_notebook
 
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory, monkeypatch_module):
-    """A quick ensemble of two, with test-time augmentation, on one device and on two."""
+    """A quick ensemble of two small networks, with test-time augmentation, on one device and on
+    two."""
     folders = {}
     for devices in (1, 2):
         folder = tmp_path_factory.mktemp(f"devices_{devices}")
@@ -19,6 +20,7 @@ def runs(tmp_path_factory, monkeypatch_module):
         monkeypatch_module.setenv("DIGITS_EPOCHS", "1")
         monkeypatch_module.setenv("DIGITS_TEST_TIME_AUGMENTATION", "1")
         monkeypatch_module.setenv("DIGITS_CPU_DEVICES", str(devices))
+        monkeypatch_module.setenv("DIGITS_FILTERS", "8,16,32")
         run_notebook()
         folders[devices] = folder
     return folders

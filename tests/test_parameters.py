@@ -20,7 +20,7 @@ def test_the_models_of_an_ensemble_train_for_longer_by_default(monkeypatch, size
 
 def test_quick_mode_and_a_set_number_of_epochs_apply_to_an_ensemble_too(monkeypatch):
     monkeypatch.setenv("DIGITS_ENSEMBLE_SIZE", "3")
-    assert notebook_functions()["EPOCHS"] == 2
+    assert notebook_functions()["EPOCHS"] == 1
     monkeypatch.setenv("DIGITS_EPOCHS", "7")
     assert notebook_functions()["EPOCHS"] == 7
 
