@@ -1,7 +1,8 @@
 # `make run`: set up .venv and execute the notebook (the main job).
 # `make test`: set up .venv and run the tests (nbval re-executes the notebook in quick mode).
+# `make test-random [SEED=n]`: the same tests in a shuffled order (pytest-randomly).
 # `make test-oldest`: the same tests with the older packages of requirements-oldest.txt, in .venv-oldest.
-# `make test-backends`: the notebook under JAX and PyTorch (requirements-backends.txt), in .venv-backends.
+# `make test-backends`: the notebook under PyTorch too (requirements-backends.txt), in .venv-backends.
 # `make lint`: ruff checks and formats (pyproject.toml). `make lab`: JupyterLab on the project.
 # `make cv NAME=... [CV_ARGS=...]`: cross-validate a recipe (benchmarks/cv.py).
 # `make test-browser`: the notebook and its drawing pad in JupyterLab, in headless Chromium.
@@ -10,13 +11,14 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+TESTING := $(VENV)/.testing
 OLDEST := .venv-oldest
 BACKENDS := .venv-backends
 
 KAGGLE_PYTHON ?= $(if $(wildcard $(BIN)/python),$(BIN)/python,$(PYTHON))
 LAB_PORT ?= 8888
 
-.PHONY: run test test-oldest test-backends bench cv sample lint lab test-browser kaggle-push \
+.PHONY: run test test-random test-oldest test-backends bench cv sample lint lab test-browser kaggle-push \
 	kaggle-submit clean
 
 run: $(INSTALLED)
@@ -24,8 +26,18 @@ run: $(INSTALLED)
 	$(BIN)/papermill digit_recognizer.ipynb .run/digit_recognizer.ipynb --log-output
 	mv .run/digit_recognizer.ipynb digit_recognizer.ipynb
 
-test: $(INSTALLED)
-	$(BIN)/python -m pytest
+# Two processes, a test file at a time (conftest.py).
+PARALLEL := -n 2 --dist loadfile
+test: $(TESTING)
+	$(BIN)/python -m pytest $(PARALLEL)
+
+SEED ?= $(shell date +%s)
+test-random: $(TESTING)
+	$(BIN)/python -m pytest $(PARALLEL) -p randomly --randomly-seed=$(SEED)
+
+$(TESTING): requirements-test.txt $(INSTALLED)
+	$(BIN)/python -m pip install --quiet --progress-bar off -r requirements-test.txt
+	touch $@
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .
@@ -93,7 +105,7 @@ $(INSTALLED): requirements.txt
 $(OLDEST)/.installed: requirements-oldest.txt
 	$(call make_venv,$(OLDEST),requirements-oldest.txt)
 
-$(BACKENDS)/.installed: requirements.txt requirements-backends.txt
+$(BACKENDS)/.installed: requirements.txt requirements-test.txt requirements-backends.txt
 	$(call make_venv,$(BACKENDS),requirements-backends.txt)
 
 clean:
