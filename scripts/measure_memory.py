@@ -28,7 +28,7 @@ from cv import replace_between  # noqa: E402
 LIMIT_MIB = 1536  # 1.5 GiB
 
 
-def peak_mb():
+def peak_mib():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
@@ -44,7 +44,7 @@ def data_folder(argv):
 def main(argv):
     folder = data_folder(argv)
     nb = run_cells({}, "imports", "parameters", "functions", "setup")
-    after_imports = peak_mb()
+    after_imports = peak_mib()
     start = time.perf_counter()
     pixels, labels = nb["read_digits"](nb["find_csv"](folder, "train"), "train")
     test_pixels, _ = nb["read_digits"](nb["find_csv"](folder, "test"), "test")
@@ -55,7 +55,7 @@ def main(argv):
     train_images, val_images, test_images = map(
         nb["as_images"], (train_pixels, val_pixels, test_pixels)
     )
-    after_loading = peak_mb()
+    after_loading = peak_mib()
     loading_seconds = time.perf_counter() - start
     print(
         f"Read {len(pixels):,} + {len(test_pixels):,} digits from {folder} in "
@@ -70,7 +70,7 @@ def main(argv):
         model = nb["build_member"](0, nb["RECIPE"])
         nb["fit_member"](model, 0, train_data, val_data, Path(scratch), 1, nb["RECIPE"])
     epoch_seconds = time.perf_counter() - start
-    after_epoch = peak_mb()
+    after_epoch = peak_mib()
     print(f"One epoch on {len(train_images):,} digits in {epoch_seconds:.0f} s")
     print(f"Peak resident memory: {after_epoch:.0f} MiB (limit {LIMIT_MIB} MiB)")
     record = {
