@@ -93,8 +93,13 @@ def read_labels(data_dir):
     return nb, pixels.reshape(-1, 28, 28, 1).astype("float32") / 255, labels
 
 
+TTA_VARIANT = "-tta"
+
+
 def train_fold(nb, contender, train_data, val_data, work_dir):
-    """Train the recipe on one fold's training digits; returns (probabilities, seconds, epochs)."""
+    """Train the recipe on one fold's training digits; returns ({variant: probabilities}, seconds,
+    epochs). The variant "" is the recipe itself; a recipe without test-time augmentation also
+    gives the variant TTA_VARIANT: the same models, predicting with test-time augmentation."""
     keras = nb["keras"]
     keras.backend.clear_session()
     if contender == "seed":
@@ -104,7 +109,7 @@ def train_fold(nb, contender, train_data, val_data, work_dir):
         start = time.perf_counter()
         model, history = train_seed_recipe(*train_data, *val_data)
         seconds, epochs = time.perf_counter() - start, len(history.history["loss"])
-        return model.predict(val_data[0], verbose=0), seconds, epochs
+        return {"": model.predict(val_data[0], verbose=0)}, seconds, epochs
     models, seconds, epochs = [], 0.0, 0
     for member in range(nb["ENSEMBLE_SIZE"]):
         model, log = nb["train_member"](
@@ -117,10 +122,21 @@ def train_fold(nb, contender, train_data, val_data, work_dir):
         )
         models.append(model)
         seconds, epochs = seconds + float(log["seconds"].iloc[-1]), epochs + len(log)
-    probabilities = nb["predict_probabilities"](
-        nb["average_models"](models), val_data[0], nb["TEST_TIME_AUGMENTATION"]
-    )
-    return probabilities, seconds, epochs
+    model = nb["average_models"](models)
+    variants = {"": nb["predict_probabilities"](model, val_data[0], nb["TEST_TIME_AUGMENTATION"])}
+    if not nb["TEST_TIME_AUGMENTATION"]:
+        variants[TTA_VARIANT] = nb["predict_probabilities"](model, val_data[0], True)
+    return variants, seconds, epochs
+
+
+def variant_settings(settings, variant):
+    """The settings that define a variant of the recipe (see train_fold)."""
+    if variant != TTA_VARIANT:
+        return settings
+    return {
+        **settings,
+        "settings": {**settings["settings"], "DIGITS_TEST_TIME_AUGMENTATION": "1"},
+    }
 
 
 def run(name, contender, data_dir, folds, only, split_seed, out_dir):
@@ -143,7 +159,7 @@ def run(name, contender, data_dir, folds, only, split_seed, out_dir):
         "split seed": split_seed,
         "digits": len(labels),
     }
-    asked, trained = sorted(only or range(1, folds + 1)), 0
+    asked, trained = sorted(only or range(1, folds + 1)), set()
     for fold in asked:
         path = recipe_dir / f"fold-{fold}.json"
         if path.is_file():
@@ -167,40 +183,46 @@ def run(name, contender, data_dir, folds, only, split_seed, out_dir):
         train_data = (images[~held_out], keras.utils.to_categorical(labels[~held_out], 10))
         val_data = (images[held_out], keras.utils.to_categorical(labels[held_out], 10))
         work_dir = out_dir / ".work" / name / f"fold-{fold}"
-        probabilities, seconds, epochs = train_fold(nb, contender, train_data, val_data, work_dir)
-        predictions = probabilities.argmax(axis=1)
-        errors = int((predictions != labels[held_out]).sum())
-        record = {
-            **settings,
-            "fold": fold,
-            "errors": errors,
-            "fold digits": int(held_out.sum()),
-            "labels": "".join(map(str, labels[held_out])),
-            "predictions": "".join(map(str, predictions)),
-            "training s": round(seconds, 1),
-            "epochs": epochs,
-            "device": ", ".join(gpus) if gpus else "CPU",
-            "backend": backend_name(keras, gpus),
-            "machine": machine(),
-            "date": datetime.date.today().isoformat(),
-        }
-        temporary = path.with_suffix(".json.partial")
-        temporary.write_text(json.dumps(record) + "\n")
-        temporary.replace(path)
+        variants, seconds, epochs = train_fold(nb, contender, train_data, val_data, work_dir)
+        # The recipe's own fold last: a fold counts as done only once every variant is saved.
+        for variant, probabilities in sorted(variants.items(), reverse=True):
+            predictions = probabilities.argmax(axis=1)
+            errors = int((predictions != labels[held_out]).sum())
+            record = {
+                **variant_settings(settings, variant),
+                "fold": fold,
+                "errors": errors,
+                "fold digits": int(held_out.sum()),
+                "labels": "".join(map(str, labels[held_out])),
+                "predictions": "".join(map(str, predictions)),
+                "training s": round(seconds, 1),
+                "epochs": epochs,
+                "device": ", ".join(gpus) if gpus else "CPU",
+                "backend": backend_name(keras, gpus),
+                "machine": machine(),
+                "date": datetime.date.today().isoformat(),
+            }
+            variant_path = out_dir / (name + variant) / path.name
+            variant_path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = variant_path.with_suffix(".json.partial")
+            temporary.write_text(json.dumps(record) + "\n")
+            temporary.replace(variant_path)
+            trained.add(name + variant)
+            print(
+                f"Fold {fold} of {folds}, {name + variant}: {errors} errors in "
+                f"{int(held_out.sum()):,} ({1 - errors / held_out.sum():.2%}), {seconds:.0f} s, "
+                f"{epochs} epochs",
+                flush=True,
+            )
         shutil.rmtree(work_dir, ignore_errors=True)
-        trained += 1
-        print(
-            f"Fold {fold} of {folds}: {errors} errors in {int(held_out.sum()):,} "
-            f"({1 - errors / held_out.sum():.2%}), {seconds:.0f} s, {epochs} epochs",
-            flush=True,
-        )
-    summary = summarize(name, out_dir)
-    write_out_of_fold(name, out_dir, labels, which)
-    if trained:
-        with (out_dir.parent / CV_RESULTS.name).open("a") as file:
-            file.write(json.dumps(summary) + "\n")
-    print(describe(summary))
-    return summary
+    for recipe in sorted(trained | {name}):
+        summary = summarize(recipe, out_dir)
+        write_out_of_fold(recipe, out_dir, labels, which)
+        if recipe in trained:
+            with (out_dir.parent / CV_RESULTS.name).open("a") as file:
+                file.write(json.dumps(summary) + "\n")
+        print(describe(summary))
+    return summarize(name, out_dir)
 
 
 def load_folds(name, out_dir=CV_DIR):

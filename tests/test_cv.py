@@ -133,7 +133,8 @@ def test_quick_cross_validation_predicts_every_digit_once_and_resumes(tmp_path):
     assert len(predicted) == len(labels) == 5000
     assert np.array_equal(predicted["label"], labels)
     assert sorted(predicted["fold"].value_counts()) == [2500, 2500]
-    rows = [json.loads(line) for line in (tmp_path / "cv_results.jsonl").read_text().splitlines()]
+    lines = (tmp_path / "cv_results.jsonl").read_text().splitlines()
+    rows = [row for row in map(json.loads, lines) if row["recipe"] == "quick"]
     assert [row["folds done"] for row in rows] == [1, 2]
     assert rows[-1]["digits"] == 5000
     assert rows[-1]["errors"] == int((predicted["label"] != predicted["prediction"]).sum())
@@ -144,8 +145,20 @@ def test_quick_cross_validation_predicts_every_digit_once_and_resumes(tmp_path):
     }
     low, high = rows[-1]["interval"]
     assert low < rows[-1]["accuracy"] < high
+    # The same models, predicting with test-time augmentation: a second recipe on the same digits.
+    tta_rows = [row for row in map(json.loads, lines) if row["recipe"] == "quick-tta"]
+    assert [row["folds done"] for row in tta_rows] == [1, 2]
+    assert tta_rows[-1]["settings"] == {
+        **rows[-1]["settings"],
+        "DIGITS_TEST_TIME_AUGMENTATION": "1",
+    }
+    assert tta_rows[-1]["training s"] == rows[-1]["training s"]
+    with_tta = pd.read_csv(out / "quick-tta.csv.gz")
+    assert np.array_equal(with_tta["label"], labels)
+    assert not np.array_equal(with_tta["prediction"], predicted["prediction"])
+    assert cv.compare("quick", "quick-tta", out)["digits"] == 5000
     run_cv(out)  # nothing left to train: no new row
-    assert len((tmp_path / "cv_results.jsonl").read_text().splitlines()) == 2
+    assert len((tmp_path / "cv_results.jsonl").read_text().splitlines()) == 4
 
 
 def test_headline_is_written_between_the_markers_of_readme_and_notebook(tmp_path):
