@@ -141,8 +141,7 @@ def combine(keep_models, data_dir, split_seed=None):
 def run_one(contender, data_dir, ensemble_size, keep_models=None, first_member=0, split_seed=None):
     """Train one contender in this process and return its row."""
     # The ensemble contender's models are those of the notebook's ensemble mode (ENSEMBLE_SIZE above
-    # 1, which
-    # sets their epochs), also when a part of an ensemble trains one of them.
+    # 1, which sets their epochs), also when a part of an ensemble trains one of them.
     nb, (train_images, val_images, train_digits, val_digits) = load_split(
         data_dir, max(ensemble_size, 2) if contender == "ensemble" else 1, split_seed
     )
@@ -150,10 +149,9 @@ def run_one(contender, data_dir, ensemble_size, keep_models=None, first_member=0
     train_data = (train_images, keras.utils.to_categorical(train_digits, 10))
     val_data = (val_images, keras.utils.to_categorical(val_digits, 10))
     # The notebook's set-up cell (its seed, mixed precision on a GPU, and on a CPU TensorFlow's
-    # deterministic kernels)
-    # for every contender, so that the default trains exactly as in the notebook and the seed recipe
-    # on the same
-    # kernels; the seed recipe keeps 32-bit floats on a GPU, as the seed notebook had.
+    # deterministic kernels) for every contender, so that the default trains exactly as in the
+    # notebook and the seed recipe on the same kernels; the seed recipe keeps 32-bit floats on a
+    # GPU, as the seed notebook had.
     from notebook import run_cells
 
     gpus = run_cells(nb, "setup")["GPUS"]

@@ -13,6 +13,8 @@ as in the notebook (`DIGITS_DROPOUT=0.4 cv.py run dropout-0.4`), or the seed not
 labels and predictions, seconds, epochs), so an interrupted run resumes at the fold it stopped in;
 a fold's own training also resumes from its last epoch. When every fold asked for is done, the
 out-of-fold predictions go to benchmarks/cv/NAME.csv.gz and a summary row to cv_results.jsonl.
+A recipe without test-time augmentation also yields the recipe NAME-tta: the same models, predicting
+with it, so that one training answers whether test-time augmentation helps.
 
 `compare` pairs two recipes' predictions on the folds both have, digit by digit. McNemar's exact
 test asks whether the digits that only one of them gets right favour either; the difference in
