@@ -39,6 +39,9 @@ def test_papermill_parameters_reach_the_run(run):
     summary = json.loads((folder / "run_summary.json").read_text())
     assert summary["epochs"] == 1
     assert "seed 5" in printed
+    assert "Mode: the fast default, one model of up to 1 epoch; chosen because there is no GPU" in (
+        printed
+    )
     assert len(pd.read_csv(folder / "submission.csv")) == 1000
 
 

@@ -66,3 +66,45 @@ def test_a_single_model_drops_a_quarter_and_an_ensembles_models_keep_their_measu
         if layer.__class__.__name__ == "Dropout"
     ]
     assert rates == [dropout] * 3
+
+
+def parameters_with_gpus(gpus):
+    """The notebook's parameters as on a machine whose Keras backend sees `gpus`."""
+    from notebook import code_cells
+
+    parameters_cell = code_cells("parameters")[0]["id"]
+    namespace = {}
+    for cell in code_cells("imports", "functions", "parameters"):
+        if cell["id"] == parameters_cell:
+            namespace["gpu_names"] = lambda: list(gpus)
+        exec(compile(cell["source"], f"<notebook cell {cell['id']}>", "exec"), namespace)
+    return namespace
+
+
+@pytest.mark.parametrize(
+    ("gpus", "size", "epochs", "dropout", "test_time_augmentation"),
+    [([], 1, 15, 0.25, False), (["Tesla T4", "Tesla T4"], 10, 30, 0.4, True)],
+)
+def test_the_hardware_picks_the_mode(
+    monkeypatch, gpus, size, epochs, dropout, test_time_augmentation
+):
+    for name in ("QUICK", "ENSEMBLE_SIZE", "EPOCHS", "DROPOUT", "TEST_TIME_AUGMENTATION"):
+        monkeypatch.delenv(f"DIGITS_{name}", raising=False)
+    nb = parameters_with_gpus(gpus)
+    assert nb["ENSEMBLE_SIZE"] == size
+    assert (nb["EPOCHS"], nb["DROPOUT"]) == (epochs, dropout)
+    assert nb["TEST_TIME_AUGMENTATION"] is test_time_augmentation
+    said = nb["describe_mode"](size, epochs, test_time_augmentation, gpus)
+    assert said.startswith("Mode: the best mode" if gpus else "Mode: the fast default")
+    assert ("a GPU is present" if gpus else "there is no GPU") in said
+
+
+def test_a_set_ensemble_size_overrides_the_hardware_and_says_so(monkeypatch):
+    monkeypatch.setenv("DIGITS_ENSEMBLE_SIZE", "1")
+    nb = parameters_with_gpus(["NVIDIA H200"])
+    assert (nb["ENSEMBLE_SIZE"], nb["TEST_TIME_AUGMENTATION"]) == (1, False)
+    said = nb["describe_mode"](1, 1, False, ["NVIDIA H200"])
+    assert said == (
+        "Mode: the fast default, one model of up to 1 epoch; "
+        "ENSEMBLE_SIZE was set (this hardware would pick 10)."
+    )
