@@ -405,16 +405,20 @@ def read_jsonl(path):
     )
 
 
+# The recipe the notebook trains on a CPU, whose cross-validated accuracy the README leads with.
+FAST_DEFAULT = "default"
+
+
 def headline(summary):
-    """The README's first claim: the notebook's default recipe, cross-validated."""
+    """The README's first claim: the notebook's fast default, cross-validated."""
     if summary is None:
         return ""
     low, high = summary["interval"]
     return (
         f"**Expected accuracy on new digits: {summary['accuracy']:.2%}** (95 % interval "
-        f"{low:.2%} to {high:.2%}): the out-of-fold accuracy of the default single model in "
-        f"{summary['folds done']}-fold cross-validation over {summary['digits']:,} labelled "
-        "digits.\n"
+        f"{low:.2%} to {high:.2%}): the out-of-fold accuracy of the fast default, the single "
+        f"model a CPU trains, in {summary['folds done']}-fold cross-validation over "
+        f"{summary['digits']:,} labelled digits.\n"
     )
 
 
@@ -427,8 +431,8 @@ def write_tables():
         if path.is_file():
             replace_between(path, "cv", results)
             replace_between(path, "decisions", decisions)
-    replace_between(REPO / "README.md", "headline", headline(latest.get("default")))
-    replace_in_notebook("headline", headline(latest.get("default")))
+    replace_between(REPO / "README.md", "headline", headline(latest.get(FAST_DEFAULT)))
+    replace_in_notebook("headline", headline(latest.get(FAST_DEFAULT)))
 
 
 def replace_in_notebook(marker, body, path=REPO / "digit_recognizer.ipynb"):
