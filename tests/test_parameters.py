@@ -83,7 +83,7 @@ def parameters_with_gpus(gpus):
 
 @pytest.mark.parametrize(
     ("gpus", "size", "epochs", "dropout", "test_time_augmentation"),
-    [([], 1, 15, 0.25, False), (["Tesla T4", "Tesla T4"], 10, 30, 0.4, True)],
+    [([], 1, 15, 0.25, False), (["Tesla T4", "Tesla T4"], 10, 30, 0.4, False)],
 )
 def test_the_hardware_picks_the_mode(
     monkeypatch, gpus, size, epochs, dropout, test_time_augmentation
