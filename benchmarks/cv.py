@@ -217,14 +217,14 @@ def run(name, contender, data_dir, folds, only, split_seed, out_dir):
                 flush=True,
             )
         shutil.rmtree(work_dir, ignore_errors=True)
-    for recipe in sorted(trained | {name}):
-        summary = summarize(recipe, out_dir)
+    summaries = {recipe: summarize(recipe, out_dir) for recipe in sorted(trained | {name})}
+    for recipe, summary in summaries.items():
         write_out_of_fold(recipe, out_dir, labels, which)
         if recipe in trained:
             with (out_dir.parent / CV_RESULTS.name).open("a") as file:
                 file.write(json.dumps(summary) + "\n")
         print(describe(summary))
-    return summarize(name, out_dir)
+    return summaries[name]
 
 
 def load_folds(name, out_dir=CV_DIR):
