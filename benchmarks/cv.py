@@ -5,9 +5,10 @@
     .venv/bin/python benchmarks/cv.py tables
 
 `run` splits the labelled digits of train.csv into K stratified folds (split seed 0 unless
---split-seed says otherwise) and trains one model per fold on the other folds; the fold's digits are
-that model's validation data. Every digit is thus predicted once by a model that never trained on
-it. The recipe is the notebook's, with its parameters taken from the DIGITS_* environment variables
+--split-seed says otherwise) and trains one model per fold on the other folds. As in the notebook,
+a stratified 10 % of those (the notebook's VALIDATION_FRACTION and SEED) is held back for early
+stopping and the choice of epoch; the fold's own digits are only predicted. Every digit is thus
+predicted once by a model that neither trained nor chose its epoch on it. The recipe is the notebook's, with its parameters taken from the DIGITS_* environment variables
 as in the notebook (`DIGITS_DROPOUT=0.4 cv.py run dropout-0.4`), or the seed notebook's recipe
 (`--contender seed`). Each finished fold is saved in benchmarks/cv/NAME/fold-K.json (its digits'
 labels and predictions, seconds, epochs), so an interrupted run resumes at the fold it stopped in;
@@ -96,12 +97,31 @@ def read_labels(data_dir):
 
 
 TTA_VARIANT = "-tta"
+# Where a fold's model stops early and chooses its epoch. Folds saved without this key stopped on
+# the held-out fold itself, which flatters their accuracy: they compare only among themselves.
+EARLY_STOPPING = "a split of the training folds"
+HELD_OUT_FOLD = "the held-out fold"
 
 
-def train_fold(nb, contender, train_data, val_data, work_dir):
-    """Train the recipe on one fold's training digits; returns ({variant: probabilities}, seconds,
-    epochs). The variant "" is the recipe itself; a recipe without test-time augmentation also
-    gives the variant TTA_VARIANT: the same models, predicting with test-time augmentation."""
+def fold_data(nb, images, labels, held_out):
+    """A fold's (training data, early-stopping data, held-out images): the notebook's own split of
+    the training folds, with one-hot labels."""
+    to_categorical = nb["keras"].utils.to_categorical
+    fit_images, stop_images, fit_labels, stop_labels = nb["split_for_validation"](
+        images[~held_out], labels[~held_out], nb["VALIDATION_FRACTION"], nb["SEED"]
+    )
+    return (
+        (fit_images, to_categorical(fit_labels, 10)),
+        (stop_images, to_categorical(stop_labels, 10)),
+        images[held_out],
+    )
+
+
+def train_fold(nb, contender, train_data, stop_data, held_out_images, work_dir):
+    """Train the recipe on train_data, stopping early on stop_data, and predict held_out_images;
+    returns ({variant: probabilities}, seconds, epochs). The variant "" is the recipe itself; a
+    recipe without test-time augmentation also gives the variant TTA_VARIANT: the same models,
+    predicting with test-time augmentation."""
     keras = nb["keras"]
     keras.backend.clear_session()
     if contender == "seed":
@@ -109,15 +129,15 @@ def train_fold(nb, contender, train_data, val_data, work_dir):
 
         keras.mixed_precision.set_dtype_policy("float32")
         start = time.perf_counter()
-        model, history = train_seed_recipe(*train_data, *val_data)
+        model, history = train_seed_recipe(*train_data, *stop_data)
         seconds, epochs = time.perf_counter() - start, len(history.history["loss"])
-        return {"": model.predict(val_data[0], verbose=0)}, seconds, epochs
+        return {"": model.predict(held_out_images, verbose=0)}, seconds, epochs
     models, seconds, epochs = [], 0.0, 0
     for member in range(nb["ENSEMBLE_SIZE"]):
         model, log = nb["train_member"](
             member,
             train_data,
-            val_data,
+            stop_data,
             work_dir / f"model_{member + 1}",
             nb["EPOCHS"],
             nb["RECIPE"],
@@ -125,9 +145,10 @@ def train_fold(nb, contender, train_data, val_data, work_dir):
         models.append(model)
         seconds, epochs = seconds + float(log["seconds"].iloc[-1]), epochs + len(log)
     model = nb["average_models"](models)
-    variants = {"": nb["predict_probabilities"](model, val_data[0], nb["TEST_TIME_AUGMENTATION"])}
-    if not nb["TEST_TIME_AUGMENTATION"]:
-        variants[TTA_VARIANT] = nb["predict_probabilities"](model, val_data[0], True)
+    tta = nb["TEST_TIME_AUGMENTATION"]
+    variants = {"": nb["predict_probabilities"](model, held_out_images, tta)}
+    if not tta:
+        variants[TTA_VARIANT] = nb["predict_probabilities"](model, held_out_images, True)
     return variants, seconds, epochs
 
 
@@ -160,32 +181,35 @@ def run(name, contender, data_dir, folds, only, split_seed, out_dir):
         "folds": folds,
         "split seed": split_seed,
         "digits": len(labels),
+        "early stopping on": EARLY_STOPPING,
     }
     asked, trained = sorted(only or range(1, folds + 1)), set()
     for fold in asked:
         path = recipe_dir / f"fold-{fold}.json"
         if path.is_file():
             saved = json.loads(path.read_text())
-            if {key: saved[key] for key in settings} != settings:
+            saved_settings = {key: saved.get(key) for key in settings}
+            if saved_settings != settings:
                 sys.exit(
-                    f"cv: {path} was made with other settings "
-                    f"({ {key: saved[key] for key in settings} }); "
+                    f"cv: {path} was made with other settings ({saved_settings}); "
                     f"choose another NAME or delete {recipe_dir}"
                 )
             print(f"Fold {fold} of {folds}: done before ({saved['errors']} errors)", flush=True)
             continue
-        print(
-            f"Fold {fold} of {folds}: training on {int((which != fold - 1).sum()):,} digits",
-            flush=True,
-        )
         for code in setup:
             exec(code, nb)
         gpus = nb["GPUS"]
         held_out = which == fold - 1
-        train_data = (images[~held_out], keras.utils.to_categorical(labels[~held_out], 10))
-        val_data = (images[held_out], keras.utils.to_categorical(labels[held_out], 10))
+        train_data, stop_data, held_out_images = fold_data(nb, images, labels, held_out)
+        print(
+            f"Fold {fold} of {folds}: training on {len(train_data[0]):,} digits, "
+            f"early stopping on {len(stop_data[0]):,}, predicting {int(held_out.sum()):,}",
+            flush=True,
+        )
         work_dir = out_dir / ".work" / name / f"fold-{fold}"
-        variants, seconds, epochs = train_fold(nb, contender, train_data, val_data, work_dir)
+        variants, seconds, epochs = train_fold(
+            nb, contender, train_data, stop_data, held_out_images, work_dir
+        )
         # The recipe's own fold last: a fold counts as done only once every variant is saved.
         for variant, probabilities in sorted(variants.items(), reverse=True):
             predictions = probabilities.argmax(axis=1)
@@ -251,6 +275,7 @@ def summarize(name, out_dir=CV_DIR):
         "folds done": len(folds),
         "folds": first["folds"],
         "split seed": first["split seed"],
+        "early stopping on": first.get("early stopping on", HELD_OUT_FOLD),
         "digits": digits,
         "errors": errors,
         "accuracy": 1 - errors / digits,
@@ -298,6 +323,14 @@ def compare(baseline, candidate, out_dir=CV_DIR):
     shared = sorted(set(a) & set(b))
     if not shared:
         sys.exit(f"cv: '{baseline}' and '{candidate}' have no fold in common")
+    stopping = [
+        next(iter(folds.values())).get("early stopping on", HELD_OUT_FOLD) for folds in (a, b)
+    ]
+    if stopping[0] != stopping[1]:
+        sys.exit(
+            f"cv: '{baseline}' stopped early on {stopping[0]} and '{candidate}' on {stopping[1]}; "
+            "compare recipes cross-validated under the same protocol"
+        )
     for fold in shared:
         if (a[fold]["labels"], a[fold]["split seed"], a[fold]["folds"]) != (
             b[fold]["labels"],
@@ -347,19 +380,18 @@ def verdict(comparison, alpha=0.05):
     return "dropped: no measurable effect"
 
 
-def results_table(summaries):
-    lines = [
-        "| recipe | folds | out-of-fold accuracy (95 % interval) | errors | per fold, mean ± sd "
-        "| training s per fold | device | machine | date |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
-    ]
+def results_table(summaries, where=True):
+    """One row per recipe; `where` adds the device, machine and date it ran on."""
+    columns = "| recipe | folds | out-of-fold accuracy (95 % interval) | errors | per fold, mean ± sd "
+    columns += "| training s per fold |" + (" device | machine | date |" if where else "")
+    lines = [columns, "|" + " --- |" * columns.count(" |")]
     for s in summaries:
         low, high = s["interval"]
         lines.append(
             f"| {s['recipe']} | {s['folds done']} of {s['folds']} | {s['accuracy']:.2%} "
             f"({low:.2%} to {high:.2%}) | {s['errors']} of {s['digits']:,} "
-            f"| {s['fold mean']:.2%} ± {s['fold sd']:.2%} | {s['s per fold']} "
-            f"| {s['device']} | {s['machine']} | {s['date']} |"
+            f"| {s['fold mean']:.2%} ± {s['fold sd']:.2%} | {s['s per fold']} |"
+            + (f" {s['device']} | {s['machine']} | {s['date']} |" if where else "")
         )
     return "\n".join(lines) + "\n"
 
@@ -423,14 +455,29 @@ def headline(summary):
 
 
 def write_tables():
+    """benchmarks/README.md gets every result and decision; README.md those of recipes that
+    stopped early on a split of their training folds, without the machines."""
     latest = {}
     for summary in read_jsonl(CV_RESULTS):
         latest[summary["recipe"]] = summary
-    results, decisions = results_table(latest.values()), decision_table(read_jsonl(DECISIONS))
-    for path in (HERE / "README.md", REPO / "README.md"):
-        if path.is_file():
-            replace_between(path, "cv", results)
-            replace_between(path, "decisions", decisions)
+    decisions = read_jsonl(DECISIONS)
+    clean = {
+        recipe
+        for recipe, summary in latest.items()
+        if summary.get("early stopping on", HELD_OUT_FOLD) == EARLY_STOPPING
+    }
+    replace_between(HERE / "README.md", "cv", results_table(latest.values()))
+    replace_between(HERE / "README.md", "decisions", decision_table(decisions))
+    replace_between(
+        REPO / "README.md",
+        "cv",
+        results_table([latest[recipe] for recipe in latest if recipe in clean], where=False),
+    )
+    replace_between(
+        REPO / "README.md",
+        "decisions",
+        decision_table([row for row in decisions if {row["baseline"], row["candidate"]} <= clean]),
+    )
     replace_between(REPO / "README.md", "headline", headline(latest.get(FAST_DEFAULT)))
     replace_in_notebook("headline", headline(latest.get(FAST_DEFAULT)))
 

@@ -98,6 +98,46 @@ def test_compare_refuses_folds_of_other_digits(tmp_path):
         cv.compare("a", "b", tmp_path)
 
 
+def test_compare_refuses_recipes_that_stopped_early_on_other_digits(tmp_path):
+    write_folds(tmp_path, "legacy", ["0123", "4567"], ["0123", "4567"], 1.0)
+    write_folds(tmp_path, "clean", ["0123", "4567"], ["0123", "4567"], 1.0)
+    for path in (tmp_path / "clean").glob("fold-*.json"):
+        record = json.loads(path.read_text())
+        path.write_text(json.dumps({**record, "early stopping on": cv.EARLY_STOPPING}))
+    with pytest.raises(SystemExit, match="under the same protocol"):
+        cv.compare("legacy", "clean", tmp_path)
+    assert cv.summarize("legacy", tmp_path)["early stopping on"] == cv.HELD_OUT_FOLD
+    assert cv.summarize("clean", tmp_path)["early stopping on"] == cv.EARLY_STOPPING
+
+
+def test_a_fold_neither_trains_nor_stops_early_on_the_digits_it_scores(tmp_path, monkeypatch):
+    seen = []
+
+    def stand_in(nb, contender, train_data, stop_data, held_out_images, work_dir):
+        seen.append((train_data, stop_data, held_out_images))
+        rng = np.random.default_rng(len(seen))
+        return {"": rng.random((len(held_out_images), 10))}, 1.0, 1
+
+    monkeypatch.setattr(cv, "train_fold", stand_in)
+    monkeypatch.setenv("DIGITS_QUICK", "1")
+    cv.run("stand-in", "notebook", SAMPLE, 2, None, cv.SPLIT_SEED, tmp_path / "cv")
+    assert len(seen) == 2
+    for train_data, stop_data, held_out_images in seen:
+
+        def rows(images):
+            return {image.tobytes() for image in images}
+
+        scored = rows(held_out_images)
+        assert len(held_out_images) == 2500
+        assert len(scored & rows(train_data[0])) == len(scored & rows(stop_data[0])) == 0
+        assert len(rows(train_data[0]) & rows(stop_data[0])) == 0
+        assert len(stop_data[0]) == len(stop_data[1]) == 250  # 10 % of the training folds
+        assert len(train_data[0]) == len(train_data[1]) == 2250
+        assert np.bincount(stop_data[1].argmax(axis=1)).min() >= 20  # stratified
+    record = json.loads((tmp_path / "cv" / "stand-in" / "fold-1.json").read_text())
+    assert record["early stopping on"] == cv.EARLY_STOPPING
+
+
 def run_cv(out, *arguments):
     env = {key: value for key, value in os.environ.items() if not key.startswith("DIGITS_")}
     env.update(DIGITS_QUICK="1", DIGITS_EPOCHS="1", DIGITS_FILTERS="4,4,4")
