@@ -8,8 +8,9 @@
 --split-seed says otherwise) and trains one model per fold on the other folds. As in the notebook,
 a stratified 10 % of those (the notebook's VALIDATION_FRACTION and SEED) is held back for early
 stopping and the choice of epoch; the fold's own digits are only predicted. Every digit is thus
-predicted once by a model that neither trained nor chose its epoch on it. The recipe is the notebook's, with its parameters taken from the DIGITS_* environment variables
-as in the notebook (`DIGITS_DROPOUT=0.4 cv.py run dropout-0.4`), or the seed notebook's recipe
+predicted once by a model that neither trained nor chose its epoch on it. The recipe is the
+notebook's, with its parameters taken from the DIGITS_* environment variables as in the notebook
+(`DIGITS_DROPOUT=0.4 cv.py run dropout-0.4`), or the seed notebook's recipe
 (`--contender seed`). Each finished fold is saved in benchmarks/cv/NAME/fold-K.json (its digits'
 labels and predictions, seconds, epochs), so an interrupted run resumes at the fold it stopped in;
 a fold's own training also resumes from its last epoch. When every fold asked for is done, the
@@ -382,8 +383,9 @@ def verdict(comparison, alpha=0.05):
 
 def results_table(summaries, where=True):
     """One row per recipe; `where` adds the device, machine and date it ran on."""
-    columns = "| recipe | folds | out-of-fold accuracy (95 % interval) | errors | per fold, mean ± sd "
-    columns += "| training s per fold |" + (" device | machine | date |" if where else "")
+    columns = "| recipe | folds | out-of-fold accuracy (95 % interval) | errors "
+    columns += "| per fold, mean ± sd | training s per fold |"
+    columns += " device | machine | date |" if where else ""
     lines = [columns, "|" + " --- |" * columns.count(" |")]
     for s in summaries:
         low, high = s["interval"]
