@@ -440,7 +440,7 @@ def read_jsonl(path):
 
 
 # The recipe the notebook trains on a CPU, whose cross-validated accuracy the README leads with.
-FAST_DEFAULT = "epochs-20"
+FAST_DEFAULT = "epochs-15"
 
 
 def headline(summary):

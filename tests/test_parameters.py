@@ -11,7 +11,7 @@ def test_a_single_model_and_an_ensemble_have_the_same_default_filters(monkeypatc
     assert notebook_functions()["FILTERS"] == (32, 64, 128)
 
 
-@pytest.mark.parametrize(("size", "epochs"), [("1", 20), ("3", 30)])
+@pytest.mark.parametrize(("size", "epochs"), [("1", 15), ("3", 30)])
 def test_the_models_of_an_ensemble_train_for_longer_by_default(monkeypatch, size, epochs):
     monkeypatch.delenv("DIGITS_QUICK")
     monkeypatch.setenv("DIGITS_ENSEMBLE_SIZE", size)
@@ -83,7 +83,7 @@ def parameters_with_gpus(gpus):
 
 @pytest.mark.parametrize(
     ("gpus", "size", "epochs", "dropout", "test_time_augmentation"),
-    [([], 1, 20, 0.25, False), (["Tesla T4", "Tesla T4"], 10, 30, 0.4, False)],
+    [([], 1, 15, 0.25, False), (["Tesla T4", "Tesla T4"], 10, 30, 0.4, False)],
 )
 def test_the_hardware_picks_the_mode(
     monkeypatch, gpus, size, epochs, dropout, test_time_augmentation
