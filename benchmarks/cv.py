@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/cv.py run NAME [--contender notebook|seed] [--folds 5] [--only 1 2]
     .venv/bin/python benchmarks/cv.py compare BASELINE CANDIDATE [--lever "what changed"]
+                                              [--same-work]
     .venv/bin/python benchmarks/cv.py tables
 
 `run` splits the labelled digits of train.csv into K stratified folds (split seed 0 unless
@@ -21,6 +22,8 @@ with it, so that one training answers whether test-time augmentation helps.
 `compare` pairs two recipes' predictions on the folds both have, digit by digit. McNemar's exact
 test asks whether the digits that only one of them gets right favour either; the difference in
 errors comes with a 95 % interval. `--lever` records the comparison as a row of the decision table.
+`--same-work` says the lever leaves the work per epoch unchanged (dropout, label smoothing): the
+time ratio is then the machine's drift between the two runs, and the lever is judged on accuracy.
 `tables` rewrites the tables between markers in benchmarks/README.md and README.md.
 """
 
@@ -370,11 +373,12 @@ def compare(baseline, candidate, out_dir=CV_DIR):
 
 def verdict(comparison, alpha=0.05):
     """Kept for accuracy when significantly better; for speed when faster and not significantly
-    worse."""
+    worse. A lever that leaves the work unchanged (`same work`) is judged on accuracy alone."""
     significant = comparison["p"] < alpha
     if significant and comparison["difference"] < 0:
         return "kept: more accurate"
-    if comparison["time ratio"] < 0.9 and not (significant and comparison["difference"] > 0):
+    faster = comparison["time ratio"] < 0.9 and not comparison.get("same work")
+    if faster and not (significant and comparison["difference"] > 0):
         return "kept: faster, no measurable loss"
     if significant:
         return "dropped: less accurate"
@@ -408,6 +412,7 @@ def decision_table(rows):
     for row in rows:
         low, high = row["interval"]
         ratio = f"{row['time ratio']:.2f}" + ("" if row["same machine"] else " (two runs)")
+        ratio += " (same work)" if row.get("same work") else ""
         lines.append(
             f"| {row['lever']} | {row['baseline']} → {row['candidate']} "
             f"| {row['difference']:+d} ({low:+.0f} to {high:+.0f}) of {row['digits']:,} "
@@ -520,6 +525,11 @@ def main(argv=None):
     compare_parser.add_argument("baseline")
     compare_parser.add_argument("candidate")
     compare_parser.add_argument("--lever", help="record the comparison in the decision table")
+    compare_parser.add_argument(
+        "--same-work",
+        action="store_true",
+        help="the lever leaves the work per epoch unchanged: judge it on accuracy alone",
+    )
     compare_parser.add_argument("--out", type=Path, default=CV_DIR, help=argparse.SUPPRESS)
     commands.add_parser("tables", help="rewrite the generated tables")
     args = parser.parse_args(argv)
@@ -533,6 +543,8 @@ def main(argv=None):
             write_tables()
     elif args.command == "compare":
         comparison = compare(args.baseline, args.candidate, args.out)
+        if args.same_work:
+            comparison["same work"] = True
         comparison["decision"] = verdict(comparison)
         low, high = comparison["interval"]
         print(

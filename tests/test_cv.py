@@ -89,6 +89,10 @@ def test_compare_pairs_the_digits_and_decides_by_the_test(tmp_path):
     assert cv.verdict({**result, "p": 0.2}) == "dropped: no measurable effect"
     assert cv.verdict({**result, "p": 0.2, "time ratio": 0.5}) == "kept: faster, no measurable loss"
     assert cv.verdict({**result, "difference": 8, "time ratio": 0.5}) == "dropped: less accurate"
+    same_work = {**result, "p": 0.2, "time ratio": 0.5, "same work": True}
+    assert cv.verdict(same_work) == "dropped: no measurable effect"
+    row = {**same_work, "lever": "dropout", "decision": cv.verdict(same_work)}
+    assert "| 0.50 (same work) | dropped: no measurable effect |" in cv.decision_table([row])
 
 
 def test_compare_refuses_folds_of_other_digits(tmp_path):
