@@ -71,7 +71,7 @@ def test_a_part_of_one_model_trains_it_for_the_ensemble_modes_epochs(monkeypatch
         "ensemble of 1, test-time augmentation (4/4/4 filters, up to 30 epochs each"
     )
     bench.run_one("default", SAMPLE, 1)
-    assert epochs_asked == [30, 20]
+    assert epochs_asked == [30, 15]
 
 
 def test_combine_without_kept_models_says_how_to_keep_some(tmp_path):
