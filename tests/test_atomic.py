@@ -41,7 +41,7 @@ def test_a_model_whose_reload_check_fails_leaves_the_old_model(tmp_path):
     keras = nb["keras"]
     path = tmp_path / "digit_recognizer.keras"
     path.write_bytes(b"the good model")
-    model = nb["build_model"](1, (4, 4, 4), 0.25)
+    model = nb["build_model"](1, (4, 4, 4), 0.25, nb["AUGMENTATION"])
 
     def reload_predicts_other_labels(partial):
         reloaded = keras.models.load_model(partial)  # the new file is complete and loads

@@ -95,7 +95,7 @@ def test_the_same_seed_gives_the_same_variants_and_another_seed_others():
 def test_the_notebooks_model_augments_with_its_stated_settings():
     # What the notebook says (rotations up to 10 degrees, zooms of 10 %, shifts of 10 %), measured
     # on the layer inside the model it trains, not on a layer built here.
-    model = nb["build_model"](1, (4, 4, 4), 0.25)
+    model = nb["build_model"](1, (4, 4, 4), 0.25, nb["AUGMENTATION"])
     layer = next(layer for layer in model.layers if isinstance(layer, RandomAffine))
     assert (layer.degrees, layer.zoom, layer.shift) == (10, 0.1, 0.1)
     moved = keras.ops.convert_to_numpy(layer(blobs(256), training=True))

@@ -57,9 +57,10 @@ def test_a_part_of_one_model_trains_it_for_the_ensemble_modes_epochs(monkeypatch
 
         def train_member(member, train_data, val_data, folder, epochs, recipe):
             epochs_asked.append(epochs)
-            return nb["build_model"](member, recipe["filters"], recipe["dropout"]), pd.DataFrame(
-                {"seconds": [1.0], "val_accuracy": [0.5]}
+            model = nb["build_model"](
+                member, recipe["filters"], recipe["dropout"], recipe["augmentation"]
             )
+            return model, pd.DataFrame({"seconds": [1.0], "val_accuracy": [0.5]})
 
         nb["train_member"] = train_member
         return nb, split

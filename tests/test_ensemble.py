@@ -26,7 +26,9 @@ def test_shifted_moves_the_image_by_one_pixel_and_fills_with_background():
 
 
 def test_ensemble_averages_its_models_probabilities():
-    models = [nb["build_model"](seed, nb["FILTERS"], nb["DROPOUT"]) for seed in (1, 2)]
+    models = [
+        nb["build_model"](seed, nb["FILTERS"], nb["DROPOUT"], nb["AUGMENTATION"]) for seed in (1, 2)
+    ]
     images = np.random.default_rng(0).random((8, 28, 28, 1), dtype="float32")
     ensemble = nb["average_models"](models)
     expected = np.mean([model.predict(images, verbose=0) for model in models], axis=0)
@@ -35,7 +37,7 @@ def test_ensemble_averages_its_models_probabilities():
 
 
 def test_test_time_augmentation_averages_five_shifted_predictions():
-    model = nb["build_model"](1, nb["FILTERS"], nb["DROPOUT"])
+    model = nb["build_model"](1, nb["FILTERS"], nb["DROPOUT"], nb["AUGMENTATION"])
     images = np.random.default_rng(0).random((4, 28, 28, 1), dtype="float32")
     plain = nb["predict_probabilities"](model, images, False)
     np.testing.assert_allclose(plain, model.predict(images, verbose=0), rtol=1e-5, atol=1e-6)

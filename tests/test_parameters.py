@@ -31,7 +31,7 @@ def test_filters_set_in_the_environment_build_that_network(monkeypatch):
     assert nb["FILTERS"] == (8, 16, 32)
     widths = [
         layer.filters
-        for layer in nb["build_model"](1, nb["FILTERS"], nb["DROPOUT"]).layers
+        for layer in nb["build_model"](1, nb["FILTERS"], nb["DROPOUT"], nb["AUGMENTATION"]).layers
         if hasattr(layer, "filters")
     ]
     assert widths == [8, 8, 8, 16, 16, 16, 32]
@@ -42,6 +42,23 @@ def test_a_bad_filters_value_says_what_is_expected(monkeypatch, value):
     monkeypatch.setenv("DIGITS_FILTERS", value)
     with pytest.raises(
         ValueError, match=r"DIGITS_FILTERS=.* is not a valid list of three positive filter counts"
+    ):
+        notebook_functions()
+
+
+def test_augmentation_set_in_the_environment_is_what_the_trained_model_applies(monkeypatch):
+    monkeypatch.setenv("DIGITS_AUGMENTATION", "15, 0.15,0.2")
+    nb = notebook_functions()
+    model = nb["build_member"](0, nb["RECIPE"])
+    layer = model.get_layer("augmentation")
+    assert (layer.degrees, layer.zoom, layer.shift) == (15, 0.15, 0.2)
+
+
+@pytest.mark.parametrize("value", ["10,0.1", "10,0.1,0.1,0", "-5,0.1,0.1", "10,1,0.1", "strong"])
+def test_a_bad_augmentation_value_says_what_is_expected(monkeypatch, value):
+    monkeypatch.setenv("DIGITS_AUGMENTATION", value)
+    with pytest.raises(
+        ValueError, match=r"DIGITS_AUGMENTATION=.* is not a valid list of degrees, zoom and shift"
     ):
         notebook_functions()
 
@@ -62,7 +79,7 @@ def test_a_single_model_drops_a_quarter_and_an_ensembles_models_keep_their_measu
     assert nb["DROPOUT"] == dropout
     rates = [
         layer.rate
-        for layer in nb["build_model"](1, nb["FILTERS"], nb["DROPOUT"]).layers
+        for layer in nb["build_model"](1, nb["FILTERS"], nb["DROPOUT"], nb["AUGMENTATION"]).layers
         if layer.__class__.__name__ == "Dropout"
     ]
     assert rates == [dropout] * 3
