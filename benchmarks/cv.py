@@ -385,19 +385,18 @@ def verdict(comparison, alpha=0.05):
     return "dropped: no measurable effect"
 
 
-def results_table(summaries, where=True):
-    """One row per recipe; `where` adds the device, machine and date it ran on."""
+def results_table(summaries):
+    """One row per recipe, with the device, machine and date it ran on."""
     columns = "| recipe | folds | out-of-fold accuracy (95 % interval) | errors "
-    columns += "| per fold, mean ± sd | training s per fold |"
-    columns += " device | machine | date |" if where else ""
+    columns += "| per fold, mean ± sd | training s per fold | device | machine | date |"
     lines = [columns, "|" + " --- |" * columns.count(" |")]
     for s in summaries:
         low, high = s["interval"]
         lines.append(
             f"| {s['recipe']} | {s['folds done']} of {s['folds']} | {s['accuracy']:.2%} "
             f"({low:.2%} to {high:.2%}) | {s['errors']} of {s['digits']:,} "
-            f"| {s['fold mean']:.2%} ± {s['fold sd']:.2%} | {s['s per fold']} |"
-            + (f" {s['device']} | {s['machine']} | {s['date']} |" if where else "")
+            f"| {s['fold mean']:.2%} ± {s['fold sd']:.2%} | {s['s per fold']} "
+            f"| {s['device']} | {s['machine']} | {s['date']} |"
         )
     return "\n".join(lines) + "\n"
 
@@ -462,8 +461,8 @@ def headline(summary):
 
 
 def write_tables():
-    """benchmarks/README.md gets every result and decision; README.md those of recipes that
-    stopped early on a split of their training folds, without the machines."""
+    """benchmarks/README.md gets every result and decision; README.md the headline and the
+    decisions between recipes that stopped early on a split of their training folds."""
     latest = {}
     for summary in read_jsonl(CV_RESULTS):
         latest[summary["recipe"]] = summary
@@ -475,11 +474,6 @@ def write_tables():
     }
     replace_between(HERE / "README.md", "cv", results_table(latest.values()))
     replace_between(HERE / "README.md", "decisions", decision_table(decisions))
-    replace_between(
-        REPO / "README.md",
-        "cv",
-        results_table([latest[recipe] for recipe in latest if recipe in clean], where=False),
-    )
     replace_between(
         REPO / "README.md",
         "decisions",
