@@ -37,12 +37,19 @@ def test_filters_set_in_the_environment_build_that_network(monkeypatch):
     assert widths == [8, 8, 8, 16, 16, 16, 32]
 
 
-@pytest.mark.parametrize("value", ["32,64", "32,64,128,256", "32,0,128", "32;64;128", "wide"])
-def test_a_bad_filters_value_says_what_is_expected(monkeypatch, value):
-    monkeypatch.setenv("DIGITS_FILTERS", value)
-    with pytest.raises(
-        ValueError, match=r"DIGITS_FILTERS=.* is not a valid list of three positive filter counts"
-    ):
+BAD_LISTS = [
+    ("FILTERS", value, "three positive filter counts")
+    for value in ["32,64", "32,64,128,256", "32,0,128", "32;64;128", "wide"]
+] + [
+    ("AUGMENTATION", value, "degrees, zoom and shift")
+    for value in ["10,0.1", "10,0.1,0.1,0", "-5,0.1,0.1", "10,1,0.1", "strong"]
+]
+
+
+@pytest.mark.parametrize(("name", "value", "expected"), BAD_LISTS)
+def test_a_bad_list_value_says_what_is_expected(monkeypatch, name, value, expected):
+    monkeypatch.setenv(f"DIGITS_{name}", value)
+    with pytest.raises(ValueError, match=rf"DIGITS_{name}=.* is not a valid list of {expected}"):
         notebook_functions()
 
 
@@ -52,15 +59,6 @@ def test_augmentation_set_in_the_environment_is_what_the_trained_model_applies(m
     model = nb["build_member"](0, nb["RECIPE"])
     layer = model.get_layer("augmentation")
     assert (layer.degrees, layer.zoom, layer.shift) == (15, 0.15, 0.2)
-
-
-@pytest.mark.parametrize("value", ["10,0.1", "10,0.1,0.1,0", "-5,0.1,0.1", "10,1,0.1", "strong"])
-def test_a_bad_augmentation_value_says_what_is_expected(monkeypatch, value):
-    monkeypatch.setenv("DIGITS_AUGMENTATION", value)
-    with pytest.raises(
-        ValueError, match=r"DIGITS_AUGMENTATION=.* is not a valid list of degrees, zoom and shift"
-    ):
-        notebook_functions()
 
 
 def test_a_bad_number_names_the_variable_and_the_type(monkeypatch):
