@@ -401,6 +401,11 @@ def results_table(summaries):
     return "\n".join(lines) + "\n"
 
 
+def p_value(p):
+    """A p-value for a table: three decimals, or "< 0.001" where those would read 0.000."""
+    return "< 0.001" if p < 0.0005 else f"{p:.3f}"
+
+
 def decision_table(rows):
     if not rows:
         return "No lever has been compared yet.\n"
@@ -415,7 +420,7 @@ def decision_table(rows):
         lines.append(
             f"| {row['lever']} | {row['baseline']} → {row['candidate']} "
             f"| {row['difference']:+d} ({low:+.0f} to {high:+.0f}) of {row['digits']:,} "
-            f"| {row['p']:.3f} | {ratio} | {row['decision']} |"
+            f"| {p_value(row['p'])} | {ratio} | {row['decision']} |"
         )
     return "\n".join(lines) + "\n"
 

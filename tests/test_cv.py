@@ -228,3 +228,20 @@ def test_headline_is_written_between_the_markers_of_readme_and_notebook(tmp_path
     readme.write_text("top\n<!-- cv:start -->\nold\n<!-- cv:end -->\nbottom\n")
     cv.replace_between(readme, "cv", "new\n")
     assert readme.read_text() == "top\n<!-- cv:start -->\nnew\n<!-- cv:end -->\nbottom\n"
+
+
+def test_decision_table_never_prints_a_p_value_of_zero():
+    row = {
+        "lever": "a lever",
+        "baseline": "a",
+        "candidate": "b",
+        "digits": 42000,
+        "difference": -160,
+        "interval": [-192.4, -127.6],
+        "p": 3.7e-23,
+        "time ratio": 0.52,
+        "same machine": True,
+        "decision": "kept: more accurate",
+    }
+    assert "| < 0.001 |" in cv.decision_table([row])
+    assert "| 0.243 |" in cv.decision_table([{**row, "p": 0.24296}])
