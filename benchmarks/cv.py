@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/cv.py run NAME [--contender notebook|seed] [--folds 5] [--only 1 2]
     .venv/bin/python benchmarks/cv.py compare BASELINE CANDIDATE [--lever "what changed"]
                                               [--same-work]
+    .venv/bin/python benchmarks/cv.py time BASELINE CANDIDATE [--epochs 3] [--rounds 2]
     .venv/bin/python benchmarks/cv.py tables
 
 `run` splits the labelled digits of train.csv into K stratified folds (split seed 0 unless
@@ -24,6 +25,10 @@ test asks whether the digits that only one of them gets right favour either; the
 errors comes with a 95 % interval. `--lever` records the comparison as a row of the decision table.
 `--same-work` says the lever leaves the work per epoch unchanged (dropout, label smoothing): the
 time ratio is then the machine's drift between the two runs, and the lever is judged on accuracy.
+`time` measures the time ratio of two notebook recipes in one run, where the machine's drift cannot
+enter it: the two train on fold 1 in turn, a few epochs each, for --rounds rounds, and the ratio of
+their seconds per epoch, times the ratio of the epochs they trained in their folds, goes to
+timings.jsonl. `compare` then uses that ratio instead of the one between the two cross-validations.
 `tables` rewrites the tables between markers in benchmarks/README.md and README.md.
 """
 
@@ -45,6 +50,7 @@ REPO = HERE.parent
 CV_DIR = HERE / "cv"
 CV_RESULTS = HERE / "cv_results.jsonl"
 DECISIONS = HERE / "decisions.jsonl"
+TIMINGS = HERE / "timings.jsonl"
 sys.path[:0] = [str(REPO / "tests"), str(HERE)]
 SPLIT_SEED = 0
 Z95 = 1.959964
@@ -255,6 +261,84 @@ def run(name, contender, data_dir, folds, only, split_seed, out_dir):
     return summaries[name]
 
 
+def recipe_environment(settings):
+    """os.environ with the DIGITS_* settings of a recipe and no others (the data folders kept)."""
+    kept = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith("DIGITS_") or name in ("DIGITS_DATA_DIR", "DIGITS_OUTPUT_DIR")
+    }
+    return {**kept, **settings}
+
+
+def time_recipes(baseline, candidate, data_dir, epochs, rounds, out_dir=CV_DIR, timings=TIMINGS):
+    """Train the two recipes on fold 1 in turn, `epochs` epochs each, `rounds` times, in this one
+    process; the time ratio is the ratio of their seconds per epoch (the first epoch, which
+    compiles, left out) times the ratio of the epochs they trained in their cross-validation."""
+    from bench import machine
+    from notebook import code_cells, notebook_functions
+
+    folds = {name: load_folds(name, out_dir) for name in (baseline, candidate)}
+    for name, recipe_folds in folds.items():
+        if next(iter(recipe_folds.values()))["contender"] != "notebook":
+            sys.exit(f"cv: '{name}' is not a notebook recipe; time compares notebook recipes")
+    _, images, labels = read_labels(data_dir)
+    first = next(iter(folds[baseline].values()))
+    held_out = fold_of_each_digit(labels, first["folds"], first["split seed"]) == 0
+    setup = [
+        compile(cell["source"], "<notebook setup cell>", "exec") for cell in code_cells("setup")
+    ]
+    saved_environment = dict(os.environ)
+    per_epoch = {baseline: [], candidate: []}
+    try:
+        for round_ in range(1, rounds + 1):
+            # In the order ABBA..., so that a machine slowing down or speeding up favours neither.
+            for name in (baseline, candidate)[:: 1 if round_ % 2 else -1]:
+                os.environ.clear()
+                os.environ.update(recipe_environment(next(iter(folds[name].values()))["settings"]))
+                nb = notebook_functions()  # its parameters, read from this recipe's settings
+                for code in setup:
+                    exec(code, nb)
+                nb["keras"].backend.clear_session()
+                train_data, stop_data, _ = fold_data(nb, images, labels, held_out)
+                work_dir = out_dir / ".work" / "time" / name
+                shutil.rmtree(work_dir, ignore_errors=True)
+                _, log = nb["train_member"](
+                    0, train_data, stop_data, work_dir, epochs, nb["RECIPE"]
+                )
+                shutil.rmtree(work_dir, ignore_errors=True)
+                seconds = log["seconds"].to_numpy()
+                per_epoch[name].append(float(seconds[-1] - seconds[0]) / (len(seconds) - 1))
+                print(
+                    f"Round {round_} of {rounds}, {name}: {per_epoch[name][-1]:.1f} s per epoch",
+                    flush=True,
+                )
+    finally:
+        os.environ.clear()
+        os.environ.update(saved_environment)
+    median = {name: float(np.median(values)) for name, values in per_epoch.items()}
+    trained = {name: sum(record["epochs"] for record in folds[name].values()) for name in folds}
+    ratio = median[candidate] / median[baseline] * trained[candidate] / trained[baseline]
+    row = {
+        "baseline": baseline,
+        "candidate": candidate,
+        "s per epoch": {name: round(value, 2) for name, value in median.items()},
+        "epochs in the folds": trained,
+        "time ratio": round(ratio, 2),
+        "rounds": rounds,
+        "machine": machine(),
+        "date": datetime.date.today().isoformat(),
+    }
+    with timings.open("a") as file:
+        file.write(json.dumps(row) + "\n")
+    print(
+        f"{candidate} against {baseline}: {median[candidate]:.1f} against {median[baseline]:.1f} "
+        f"s per epoch, {trained[candidate]} against {trained[baseline]} epochs in the folds: "
+        f"time ratio {ratio:.2f}"
+    )
+    return row
+
+
 def load_folds(name, out_dir=CV_DIR):
     paths = sorted(
         (out_dir / name).glob("fold-*.json"), key=lambda path: int(path.stem.split("-")[1])
@@ -321,8 +405,9 @@ def write_out_of_fold(name, out_dir, labels, which):
         file.write("label,prediction,fold\n" + "\n".join(rows) + "\n")
 
 
-def compare(baseline, candidate, out_dir=CV_DIR):
-    """Paired comparison on the folds both recipes have: candidate minus baseline."""
+def compare(baseline, candidate, out_dir=CV_DIR, timings=TIMINGS):
+    """Paired comparison on the folds both recipes have: candidate minus baseline. The time ratio
+    is the latest one `time` measured in one run for the pair, else the two runs' ratio."""
     a, b = load_folds(baseline, out_dir), load_folds(candidate, out_dir)
     shared = sorted(set(a) & set(b))
     if not shared:
@@ -353,7 +438,12 @@ def compare(baseline, candidate, out_dir=CV_DIR):
     half = Z95 * math.sqrt(max(only_a + only_b - difference**2 / len(labels), 0))
     seconds_a = sum(a[fold]["training s"] for fold in shared)
     seconds_b = sum(b[fold]["training s"] for fold in shared)
-    return {
+    timed = [
+        row
+        for row in read_jsonl(timings)
+        if (row["baseline"], row["candidate"]) == (baseline, candidate)
+    ]
+    result = {
         "baseline": baseline,
         "candidate": candidate,
         "folds": len(shared),
@@ -369,15 +459,23 @@ def compare(baseline, candidate, out_dir=CV_DIR):
         "same machine": a[shared[0]]["machine"] == b[shared[0]]["machine"]
         and a[shared[0]]["date"] == b[shared[0]]["date"],
     }
+    if timed:
+        result.update({"time ratio": timed[-1]["time ratio"], "same machine": True, "timed": True})
+    return result
 
 
 def verdict(comparison, alpha=0.05):
-    """Kept for accuracy when significantly better; for speed when faster and not significantly
-    worse. A lever that leaves the work unchanged (`same work`) is judged on accuracy alone."""
+    """Kept for accuracy when significantly better; for speed when faster, on one machine, and not
+    significantly worse. A lever that leaves the work unchanged (`same work`) is judged on accuracy
+    alone."""
     significant = comparison["p"] < alpha
     if significant and comparison["difference"] < 0:
         return "kept: more accurate"
-    faster = comparison["time ratio"] < 0.9 and not comparison.get("same work")
+    faster = (
+        comparison["time ratio"] < 0.9
+        and comparison["same machine"]
+        and not comparison.get("same work")
+    )
     if faster and not (significant and comparison["difference"] > 0):
         return "kept: faster, no measurable loss"
     if significant:
@@ -416,6 +514,7 @@ def decision_table(rows):
     for row in rows:
         low, high = row["interval"]
         ratio = f"{row['time ratio']:.2f}" + ("" if row["same machine"] else " (two runs)")
+        ratio += " (one run)" if row.get("timed") else ""
         ratio += " (same work)" if row.get("same work") else ""
         lines.append(
             f"| {row['lever']} | {row['baseline']} → {row['candidate']} "
@@ -530,6 +629,15 @@ def main(argv=None):
         help="the lever leaves the work per epoch unchanged: judge it on accuracy alone",
     )
     compare_parser.add_argument("--out", type=Path, default=CV_DIR, help=argparse.SUPPRESS)
+    time_parser = commands.add_parser("time", help="time two recipes in one run")
+    time_parser.add_argument("baseline")
+    time_parser.add_argument("candidate")
+    time_parser.add_argument("--epochs", type=int, default=3, help="epochs per turn (2 or more)")
+    time_parser.add_argument("--rounds", type=int, default=2)
+    time_parser.add_argument(
+        "--data", type=Path, default=REPO / "data", help="folder holding train.csv(.gz)"
+    )
+    time_parser.add_argument("--out", type=Path, default=CV_DIR, help=argparse.SUPPRESS)
     commands.add_parser("tables", help="rewrite the generated tables")
     args = parser.parse_args(argv)
     if args.command == "run":
@@ -540,8 +648,21 @@ def main(argv=None):
         run(args.name, args.contender, args.data, args.folds, args.only, args.split_seed, args.out)
         if args.out == CV_DIR:
             write_tables()
+    elif args.command == "time":
+        if args.epochs < 2 or args.rounds < 1:
+            parser.error("--epochs must be 2 or more and --rounds 1 or more")
+        time_recipes(
+            args.baseline,
+            args.candidate,
+            args.data,
+            args.epochs,
+            args.rounds,
+            args.out,
+            args.out.parent / TIMINGS.name,
+        )
     elif args.command == "compare":
-        comparison = compare(args.baseline, args.candidate, args.out)
+        timings = TIMINGS if args.out == CV_DIR else args.out.parent / TIMINGS.name
+        comparison = compare(args.baseline, args.candidate, args.out, timings)
         if args.same_work:
             comparison["same work"] = True
         comparison["decision"] = verdict(comparison)

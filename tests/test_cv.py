@@ -45,13 +45,13 @@ def test_mcnemar_exact_is_a_two_sided_binomial_test():
     assert cv.mcnemar_exact(3, 12) == pytest.approx(2 * 576 / 2**15)
 
 
-def write_folds(folder, name, labels, predictions, seconds):
+def write_folds(folder, name, labels, predictions, seconds, settings=None, epochs=1):
     (folder / name).mkdir(parents=True)
     for fold, (fold_labels, fold_predictions) in enumerate(zip(labels, predictions), start=1):
         errors = sum(a != b for a, b in zip(fold_labels, fold_predictions))
         record = {
             "contender": "notebook",
-            "settings": {},
+            "settings": settings or {},
             "folds": 2,
             "split seed": 0,
             "digits": 40,
@@ -61,7 +61,7 @@ def write_folds(folder, name, labels, predictions, seconds):
             "labels": fold_labels,
             "predictions": fold_predictions,
             "training s": seconds,
-            "epochs": 1,
+            "epochs": epochs,
             "device": "CPU",
             "backend": "tensorflow",
             "machine": "test",
@@ -93,6 +93,51 @@ def test_compare_pairs_the_digits_and_decides_by_the_test(tmp_path):
     assert cv.verdict(same_work) == "dropped: no measurable effect"
     row = {**same_work, "lever": "dropout", "decision": cv.verdict(same_work)}
     assert "| 0.50 (same work) | dropped: no measurable effect |" in cv.decision_table([row])
+
+
+def test_a_speed_claim_needs_times_from_one_machine_or_one_run(tmp_path):
+    labels = ["0123456789" * 2, "9876543210" * 2]
+    write_folds(tmp_path, "baseline", labels, labels, 10.0)
+    write_folds(tmp_path, "candidate", labels, labels, 5.0)
+    timings = tmp_path / "timings.jsonl"
+    result = cv.compare("baseline", "candidate", tmp_path, timings)
+    assert result["time ratio"] == 0.5 and not result.get("timed")
+    assert cv.verdict(result) == "kept: faster, no measurable loss"
+    # Two runs on different machines (or days): their ratio is drift, not a speed-up.
+    assert cv.verdict({**result, "same machine": False}) == "dropped: no measurable effect"
+    row = {"baseline": "baseline", "candidate": "candidate", "time ratio": 1.3}
+    timings.write_text(json.dumps({**row, "time ratio": 0.4}) + "\n" + json.dumps(row) + "\n")
+    timed = cv.compare("baseline", "candidate", tmp_path, timings)
+    assert (timed["time ratio"], timed["same machine"], timed["timed"]) == (1.3, True, True)
+    assert cv.verdict(timed) == "dropped: no measurable effect"
+    table = cv.decision_table([{**timed, "lever": "a lever", "decision": cv.verdict(timed)}])
+    assert "| 1.30 (one run) |" in table
+    assert cv.compare("candidate", "baseline", tmp_path, timings)["time ratio"] == 2.0
+
+
+def test_time_trains_each_recipe_with_its_own_settings_in_turn(tmp_path, monkeypatch):
+    labels = ["0123456789" * 2, "9876543210" * 2]
+    quick = {"DIGITS_QUICK": "1", "DIGITS_FILTERS": "4,4,4"}
+    write_folds(tmp_path, "small", labels, labels, 1.0, {**quick, "DIGITS_BATCH_SIZE": "32"})
+    write_folds(tmp_path, "large", labels, labels, 1.0, {**quick, "DIGITS_BATCH_SIZE": "500"}, 2)
+    batch_sizes, fold_data = [], cv.fold_data
+
+    def spy(nb, images, labels, held_out):
+        batch_sizes.append(nb["RECIPE"]["batch_size"])
+        return fold_data(nb, images, labels, held_out)
+
+    monkeypatch.setattr(cv, "fold_data", spy)
+    monkeypatch.setenv("DIGITS_DROPOUT", "0.5")  # not part of either recipe
+    environment = dict(os.environ)
+    timings = tmp_path / "timings.jsonl"
+    row = cv.time_recipes("small", "large", SAMPLE, 2, 2, tmp_path, timings)
+    assert batch_sizes == [32, 500, 500, 32]
+    assert dict(os.environ) == environment
+    assert row["epochs in the folds"] == {"small": 2, "large": 4}
+    per_epoch = row["s per epoch"]
+    assert row["time ratio"] == pytest.approx(per_epoch["large"] / per_epoch["small"] * 2, abs=0.02)
+    assert cv.read_jsonl(timings) == [row]
+    assert cv.compare("small", "large", tmp_path, timings)["time ratio"] == row["time ratio"]
 
 
 def test_compare_refuses_folds_of_other_digits(tmp_path):
