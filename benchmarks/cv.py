@@ -18,7 +18,9 @@ labels and predictions, seconds, epochs), so an interrupted run resumes at the f
 a fold's own training also resumes from its last epoch. When every fold asked for is done, the
 out-of-fold predictions go to benchmarks/cv/NAME.csv.gz and a summary row to cv_results.jsonl.
 A recipe without test-time augmentation also yields the recipe NAME-tta: the same models, predicting
-with it, so that one training answers whether test-time augmentation helps.
+with it, so that one training answers whether test-time augmentation helps. With
+DIGITS_RETRAIN_ON_ALL=1, as in the notebook, each model then trains again on all its training
+folds, the early-stopping digits included, for the epochs early stopping chose, and predicts.
 
 `compare` pairs two recipes' predictions on the folds both have, digit by digit. McNemar's exact
 test asks whether the digits that only one of them gets right favour either; the difference in
@@ -129,7 +131,9 @@ def fold_data(nb, images, labels, held_out):
 
 def train_fold(nb, contender, train_data, stop_data, held_out_images, work_dir):
     """Train the recipe on train_data, stopping early on stop_data, and predict held_out_images;
-    returns ({variant: probabilities}, seconds, epochs). The variant "" is the recipe itself; a
+    returns ({variant: probabilities}, seconds, epochs). With RETRAIN_ON_ALL each model trains
+    again on train_data and stop_data together for the epochs early stopping chose, and that model
+    predicts; seconds and epochs count both trainings. The variant "" is the recipe itself; a
     recipe without test-time augmentation also gives the variant TTA_VARIANT: the same models,
     predicting with test-time augmentation."""
     keras = nb["keras"]
@@ -152,6 +156,19 @@ def train_fold(nb, contender, train_data, stop_data, held_out_images, work_dir):
             nb["EPOCHS"],
             nb["RECIPE"],
         )
+        if nb["RETRAIN_ON_ALL"]:
+            # As the notebook does for its submission: again, on the early-stopping digits too,
+            # for the epochs early stopping chose.
+            seconds, epochs = seconds + float(log["seconds"].iloc[-1]), epochs + len(log)
+            all_data = tuple(np.concatenate(parts) for parts in zip(train_data, stop_data))
+            model, log = nb["train_member"](
+                member,
+                all_data,
+                None,
+                work_dir / f"all_digits_{member + 1}",
+                int(log["val_loss"].idxmin()) + 1,
+                nb["RECIPE"],
+            )
         models.append(model)
         seconds, epochs = seconds + float(log["seconds"].iloc[-1]), epochs + len(log)
     model = nb["average_models"](models)

@@ -187,6 +187,41 @@ def test_a_fold_neither_trains_nor_stops_early_on_the_digits_it_scores(tmp_path,
     assert record["early stopping on"] == cv.EARLY_STOPPING
 
 
+def test_retrain_on_all_trains_again_on_the_early_stopping_digits_too(tmp_path):
+    calls = []
+
+    def train_member(member, train_data, val_data, folder, epochs, recipe):
+        stops_on = None if val_data is None else len(val_data[0])
+        calls.append((member, len(train_data[0]), len(train_data[1]), stops_on, epochs))
+        log = pd.DataFrame({"val_loss": [0.5, 0.3, 0.4], "seconds": [1.0, 2.0, 3.0]})
+        return f"model {len(calls)}", log[: epochs if val_data is None else 3]
+
+    keras = type("Keras", (), {"backend": type("Backend", (), {"clear_session": print})})
+    nb = {
+        "keras": keras,
+        "ENSEMBLE_SIZE": 2,
+        "EPOCHS": 3,
+        "RECIPE": {},
+        "RETRAIN_ON_ALL": True,
+        "TEST_TIME_AUGMENTATION": False,
+        "train_member": train_member,
+        "average_models": lambda models: tuple(models),
+        "predict_probabilities": lambda model, images, tta: (model, tta),
+    }
+    train_data = (np.zeros((90, 1)), np.zeros((90, 10)))
+    stop_data = (np.ones((10, 1)), np.ones((10, 10)))
+    variants, seconds, epochs = cv.train_fold(
+        nb, "notebook", train_data, stop_data, "held out", tmp_path
+    )
+    # Each model: 3 epochs stopping early on 10 digits, then the 2 it chose on all 100.
+    assert calls == [(0, 90, 90, 10, 3), (0, 100, 100, None, 2)] + [
+        (1, 90, 90, 10, 3),
+        (1, 100, 100, None, 2),
+    ]
+    assert variants[""] == (("model 2", "model 4"), False)  # the retrained models predict
+    assert (seconds, epochs) == (2 * (3.0 + 2.0), 2 * (3 + 2))
+
+
 def run_cv(out, *arguments):
     env = {key: value for key, value in os.environ.items() if not key.startswith("DIGITS_")}
     env.update(DIGITS_QUICK="1", DIGITS_EPOCHS="1", DIGITS_FILTERS="4,4,4")
