@@ -521,23 +521,28 @@ def p_value(p):
     return "< 0.001" if p < 0.0005 else f"{p:.3f}"
 
 
-def decision_table(rows):
+def decision_table(rows, recipes=True):
+    """One row per recorded comparison; `recipes=False` leaves out the recipes' names (for
+    readers who never run cv.py)."""
     if not rows:
         return "No lever has been compared yet.\n"
-    lines = [
-        "| lever | baseline → candidate | Δ errors (95 % interval) | p | time ratio | decision |",
-        "| --- | --- | --- | --- | --- | --- |",
-    ]
+    columns = ["lever", "baseline → candidate", "Δ errors (95 % interval)", "p", "time ratio"]
+    columns = [column for column in columns + ["decision"] if recipes or "→" not in column]
+    lines = ["| " + " | ".join(columns) + " |", "|" + " --- |" * len(columns)]
     for row in rows:
         low, high = row["interval"]
         ratio = f"{row['time ratio']:.2f}" + ("" if row["same machine"] else " (two runs)")
         ratio += " (one run)" if row.get("timed") else ""
         ratio += " (same work)" if row.get("same work") else ""
-        lines.append(
-            f"| {row['lever']} | {row['baseline']} → {row['candidate']} "
-            f"| {row['difference']:+d} ({low:+.0f} to {high:+.0f}) of {row['digits']:,} "
-            f"| {p_value(row['p'])} | {ratio} | {row['decision']} |"
-        )
+        cells = [
+            row["lever"],
+            f"{row['baseline']} → {row['candidate']}",
+            f"{row['difference']:+d} ({low:+.0f} to {high:+.0f}) of {row['digits']:,}",
+            p_value(row["p"]),
+            ratio,
+            row["decision"],
+        ]
+        lines.append("| " + " | ".join(cells[:1] + cells[1 if recipes else 2 :]) + " |")
     return "\n".join(lines) + "\n"
 
 
@@ -598,7 +603,10 @@ def write_tables():
     replace_between(
         REPO / "README.md",
         "decisions",
-        decision_table([row for row in decisions if {row["baseline"], row["candidate"]} <= clean]),
+        decision_table(
+            [row for row in decisions if {row["baseline"], row["candidate"]} <= clean],
+            recipes=False,
+        ),
     )
     replace_between(REPO / "README.md", "headline", headline(latest.get(FAST_DEFAULT)))
     replace_in_notebook("headline", headline(latest.get(FAST_DEFAULT)))

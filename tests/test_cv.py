@@ -324,4 +324,6 @@ def test_decision_table_never_prints_a_p_value_of_zero():
         "decision": "kept: more accurate",
     }
     assert "| < 0.001 |" in cv.decision_table([row])
+    assert "| a lever | a → b | -160 (-192 to -128) of 42,000 |" in cv.decision_table([row])
+    assert "| a lever | -160 (-192 to -128) of 42,000 |" in cv.decision_table([row], recipes=False)
     assert "| 0.243 |" in cv.decision_table([{**row, "p": 0.24296}])
