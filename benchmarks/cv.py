@@ -91,13 +91,23 @@ def mcnemar_exact(only_baseline_right, only_candidate_right):
     return min(1.0, 2 * tail)
 
 
+def is_recipe_setting(name):
+    """Whether an environment variable is a DIGITS_* setting of the recipe (not a folder)."""
+    return name.startswith("DIGITS_") and name not in ("DIGITS_DATA_DIR", "DIGITS_OUTPUT_DIR")
+
+
 def recipe_settings():
     """The DIGITS_* settings that define the recipe (the notebook reads the same variables)."""
-    return {
-        name: value
-        for name, value in sorted(os.environ.items())
-        if name.startswith("DIGITS_") and name not in ("DIGITS_DATA_DIR", "DIGITS_OUTPUT_DIR")
-    }
+    return {name: value for name, value in sorted(os.environ.items()) if is_recipe_setting(name)}
+
+
+def setup_code():
+    """The notebook's setup cells, compiled once: the notebook may be edited while a run goes on."""
+    from notebook import code_cells
+
+    return [
+        compile(cell["source"], "<notebook setup cell>", "exec") for cell in code_cells("setup")
+    ]
 
 
 def read_labels(data_dir):
@@ -191,13 +201,9 @@ def variant_settings(settings, variant):
 
 def run(name, contender, data_dir, folds, only, split_seed, out_dir):
     from bench import backend_name, machine
-    from notebook import code_cells
 
     nb, images, labels = read_labels(data_dir)
-    # Read once: the notebook may be edited while a long run goes on.
-    setup = [
-        compile(cell["source"], "<notebook setup cell>", "exec") for cell in code_cells("setup")
-    ]
+    setup = setup_code()
     keras = nb["keras"]
     which = fold_of_each_digit(labels, folds, split_seed)
     recipe_dir = out_dir / name
@@ -280,11 +286,7 @@ def run(name, contender, data_dir, folds, only, split_seed, out_dir):
 
 def recipe_environment(settings):
     """os.environ with the DIGITS_* settings of a recipe and no others (the data folders kept)."""
-    kept = {
-        name: value
-        for name, value in os.environ.items()
-        if not name.startswith("DIGITS_") or name in ("DIGITS_DATA_DIR", "DIGITS_OUTPUT_DIR")
-    }
+    kept = {name: value for name, value in os.environ.items() if not is_recipe_setting(name)}
     return {**kept, **settings}
 
 
@@ -293,7 +295,7 @@ def time_recipes(baseline, candidate, data_dir, epochs, rounds, out_dir=CV_DIR, 
     process; the time ratio is the ratio of their seconds per epoch (the first epoch, which
     compiles, left out) times the ratio of the epochs they trained in their cross-validation."""
     from bench import machine
-    from notebook import code_cells, notebook_functions
+    from notebook import notebook_functions
 
     folds = {name: load_folds(name, out_dir) for name in (baseline, candidate)}
     for name, recipe_folds in folds.items():
@@ -302,9 +304,7 @@ def time_recipes(baseline, candidate, data_dir, epochs, rounds, out_dir=CV_DIR, 
     _, images, labels = read_labels(data_dir)
     first = next(iter(folds[baseline].values()))
     held_out = fold_of_each_digit(labels, first["folds"], first["split seed"]) == 0
-    setup = [
-        compile(cell["source"], "<notebook setup cell>", "exec") for cell in code_cells("setup")
-    ]
+    setup = setup_code()
     saved_environment = dict(os.environ)
     per_epoch = {baseline: [], candidate: []}
     try:
@@ -527,8 +527,8 @@ def decision_table(rows, recipes=True):
     if not rows:
         return "No lever has been compared yet.\n"
     columns = ["lever", "baseline → candidate", "Δ errors (95 % interval)", "p", "time ratio"]
-    columns = [column for column in columns + ["decision"] if recipes or "→" not in column]
-    lines = ["| " + " | ".join(columns) + " |", "|" + " --- |" * len(columns)]
+    columns.append("decision")
+    rows_of_cells = []
     for row in rows:
         low, high = row["interval"]
         ratio = f"{row['time ratio']:.2f}" + ("" if row["same machine"] else " (two runs)")
@@ -542,7 +542,10 @@ def decision_table(rows, recipes=True):
             ratio,
             row["decision"],
         ]
-        lines.append("| " + " | ".join(cells[:1] + cells[1 if recipes else 2 :]) + " |")
+        rows_of_cells.append(cells)
+    lines = []
+    for cells in [columns, ["---"] * len(columns), *rows_of_cells]:
+        lines.append("| " + " | ".join(cells if recipes else cells[:1] + cells[2:]) + " |")
     return "\n".join(lines) + "\n"
 
 
@@ -686,7 +689,7 @@ def main(argv=None):
             args.out.parent / TIMINGS.name,
         )
     elif args.command == "compare":
-        timings = TIMINGS if args.out == CV_DIR else args.out.parent / TIMINGS.name
+        timings = args.out.parent / TIMINGS.name
         comparison = compare(args.baseline, args.candidate, args.out, timings)
         if args.same_work:
             comparison["same work"] = True
