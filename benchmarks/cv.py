@@ -523,11 +523,13 @@ def p_value(p):
 
 def decision_table(rows, recipes=True):
     """One row per recorded comparison; `recipes=False` leaves out the recipes' names (for
-    readers who never run cv.py)."""
+    readers who never run cv.py). When all rows count the same digits, the header says how many."""
     if not rows:
         return "No lever has been compared yet.\n"
-    columns = ["lever", "baseline → candidate", "Δ errors (95 % interval)", "p", "time ratio"]
-    columns.append("decision")
+    counts = {row["digits"] for row in rows}
+    shared = f" of {counts.pop():,}" if len(counts) == 1 else ""
+    columns = ["lever", "baseline → candidate", f"Δ errors{shared} (95 % interval)", "p"]
+    columns += ["time ratio", "decision"]
     rows_of_cells = []
     for row in rows:
         low, high = row["interval"]
@@ -537,7 +539,8 @@ def decision_table(rows, recipes=True):
         cells = [
             row["lever"],
             f"{row['baseline']} → {row['candidate']}",
-            f"{row['difference']:+d} ({low:+.0f} to {high:+.0f}) of {row['digits']:,}",
+            f"{row['difference']:+d} ({low:+.0f} to {high:+.0f})"
+            + ("" if shared else f" of {row['digits']:,}"),
             p_value(row["p"]),
             ratio,
             row["decision"],

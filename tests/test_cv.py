@@ -324,6 +324,13 @@ def test_decision_table_never_prints_a_p_value_of_zero():
         "decision": "kept: more accurate",
     }
     assert "| < 0.001 |" in cv.decision_table([row])
-    assert "| a lever | a → b | -160 (-192 to -128) of 42,000 |" in cv.decision_table([row])
-    assert "| a lever | -160 (-192 to -128) of 42,000 |" in cv.decision_table([row], recipes=False)
+    assert "| a lever | a → b | -160 (-192 to -128) |" in cv.decision_table([row])
+    assert "| a lever | -160 (-192 to -128) |" in cv.decision_table([row], recipes=False)
+    assert "| Δ errors of 42,000 (95 % interval) |" in cv.decision_table([row])
+    # Rows over other numbers of digits (an ensemble on two folds) each say how many.
+    two_folds = {**row, "digits": 16800}
+    mixed = cv.decision_table([row, two_folds], recipes=False)
+    assert "| Δ errors (95 % interval) |" in mixed
+    assert "-160 (-192 to -128) of 42,000 |" in mixed
+    assert "-160 (-192 to -128) of 16,800 |" in mixed
     assert "| 0.243 |" in cv.decision_table([{**row, "p": 0.24296}])
