@@ -113,6 +113,14 @@ def test_a_speed_claim_needs_times_from_one_machine_or_one_run(tmp_path):
     table = cv.decision_table([{**timed, "lever": "a lever", "decision": cv.verdict(timed)}])
     assert "| 1.30 (one run) |" in table
     assert cv.compare("candidate", "baseline", tmp_path, timings)["time ratio"] == 2.0
+    # Faster overall but not in every round: the machine's drift, not a speed-up.
+    drifting = {**row, "time ratio": 0.8, "round ratios": [0.7, 0.95]}
+    timings.write_text(json.dumps(drifting) + "\n")
+    timed = cv.compare("baseline", "candidate", tmp_path, timings)
+    assert cv.verdict(timed) == "dropped: no measurable effect"
+    timings.write_text(json.dumps({**drifting, "round ratios": [0.7, 0.85]}) + "\n")
+    timed = cv.compare("baseline", "candidate", tmp_path, timings)
+    assert cv.verdict(timed) == "kept: faster, no measurable loss"
 
 
 def test_time_trains_each_recipe_with_its_own_settings_in_turn(tmp_path, monkeypatch):
@@ -136,6 +144,8 @@ def test_time_trains_each_recipe_with_its_own_settings_in_turn(tmp_path, monkeyp
     assert row["epochs in the folds"] == {"small": 2, "large": 4}
     per_epoch = row["s per epoch"]
     assert row["time ratio"] == pytest.approx(per_epoch["large"] / per_epoch["small"] * 2, abs=0.02)
+    assert len(row["round ratios"]) == 2
+    assert min(row["round ratios"]) - 0.01 <= row["time ratio"] <= max(row["round ratios"]) + 0.01
     assert cv.read_jsonl(timings) == [row]
     assert cv.compare("small", "large", tmp_path, timings)["time ratio"] == row["time ratio"]
 
