@@ -101,6 +101,19 @@ def recipe_settings():
     return {name: value for name, value in sorted(os.environ.items()) if is_recipe_setting(name)}
 
 
+def trained_recipe(nb):
+    """What the notebook trains under the current settings, its defaults included: a recipe named
+    by its DIGITS_* settings alone would change when a default does."""
+    recipe = {
+        **nb["RECIPE"],
+        "epochs": nb["EPOCHS"],
+        "ensemble size": nb["ENSEMBLE_SIZE"],
+        "retrain on all": nb["RETRAIN_ON_ALL"],
+        "validation fraction": nb["VALIDATION_FRACTION"],
+    }
+    return json.loads(json.dumps(recipe))  # tuples as lists, as a fold's record holds them
+
+
 def setup_code():
     """The notebook's setup cells, compiled once: the notebook may be edited while a run goes on."""
     from notebook import code_cells
@@ -216,6 +229,7 @@ def run(name, contender, data_dir, folds, only, split_seed, out_dir):
         "digits": len(labels),
         "early stopping on": EARLY_STOPPING,
     }
+    recipe = trained_recipe(nb) if contender == "notebook" else None
     asked, trained = sorted(only or range(1, folds + 1)), set()
     for fold in asked:
         path = recipe_dir / f"fold-{fold}.json"
@@ -226,6 +240,11 @@ def run(name, contender, data_dir, folds, only, split_seed, out_dir):
                 sys.exit(
                     f"cv: {path} was made with other settings ({saved_settings}); "
                     f"choose another NAME or delete {recipe_dir}"
+                )
+            if saved.get("recipe", recipe) != recipe:
+                sys.exit(
+                    f"cv: {path} was trained as {saved['recipe']}, but the notebook's defaults "
+                    f"now make these settings train {recipe}; choose another NAME"
                 )
             print(f"Fold {fold} of {folds}: done before ({saved['errors']} errors)", flush=True)
             continue
@@ -252,6 +271,7 @@ def run(name, contender, data_dir, folds, only, split_seed, out_dir):
                 "fold": fold,
                 "errors": errors,
                 "fold digits": int(held_out.sum()),
+                "recipe": recipe,
                 "labels": "".join(map(str, labels[held_out])),
                 "predictions": "".join(map(str, predictions)),
                 "training s": round(seconds, 1),
@@ -309,6 +329,17 @@ def time_recipes(baseline, candidate, data_dir, epochs, rounds, out_dir=CV_DIR, 
     saved_environment = dict(os.environ)
     per_epoch = {baseline: [], candidate: []}
     try:
+        for name, recipe_folds in folds.items():
+            first_fold = next(iter(recipe_folds.values()))
+            os.environ.clear()
+            os.environ.update(recipe_environment(first_fold["settings"]))
+            now = trained_recipe(notebook_functions())
+            if first_fold.get("recipe", now) != now:
+                sys.exit(
+                    f"cv: '{name}' was cross-validated as {first_fold['recipe']}, but the "
+                    f"notebook's defaults now make its settings train {now}; cross-validate it "
+                    "again under a new name"
+                )
         for round_ in range(1, rounds + 1):
             # In the order ABBA..., so that a machine slowing down or speeding up favours neither.
             for name in (baseline, candidate)[:: 1 if round_ % 2 else -1]:

@@ -150,6 +150,21 @@ def test_time_trains_each_recipe_with_its_own_settings_in_turn(tmp_path, monkeyp
     assert cv.compare("small", "large", tmp_path, timings)["time ratio"] == row["time ratio"]
 
 
+def test_time_refuses_a_recipe_the_notebook_no_longer_trains(tmp_path, monkeypatch):
+    # Cross-validated when the default batch size was 64: the same settings now train another
+    # recipe, whose time says nothing about the one in the table.
+    labels = ["0123456789" * 2, "9876543210" * 2]
+    settings = {"DIGITS_QUICK": "1", "DIGITS_FILTERS": "4,4,4"}
+    for name in ("old", "new"):
+        write_folds(tmp_path, name, labels, labels, 1.0, settings)
+    monkeypatch.setattr(cv, "fold_data", lambda *arguments: pytest.fail("trained"))
+    for path in (tmp_path / "old").glob("fold-*.json"):
+        record = json.loads(path.read_text())
+        path.write_text(json.dumps({**record, "recipe": {"batch_size": 64}}))
+    with pytest.raises(SystemExit, match="defaults now make its settings train"):
+        cv.time_recipes("new", "old", SAMPLE, 2, 2, tmp_path, tmp_path / "timings.jsonl")
+
+
 def test_compare_refuses_folds_of_other_digits(tmp_path):
     write_folds(tmp_path, "a", ["0123", "4567"], ["0123", "4567"], 1.0)
     write_folds(tmp_path, "b", ["0124", "4567"], ["0124", "4567"], 1.0)
@@ -232,7 +247,7 @@ def test_retrain_on_all_trains_again_on_the_early_stopping_digits_too(tmp_path):
     assert (seconds, epochs) == (2 * (3.0 + 2.0), 2 * (3 + 2))
 
 
-def run_cv(out, *arguments):
+def run_cv(out, *arguments, fails=False):
     env = {key: value for key, value in os.environ.items() if not key.startswith("DIGITS_")}
     env.update(DIGITS_QUICK="1", DIGITS_EPOCHS="1", DIGITS_FILTERS="4,4,4")
     command = [
@@ -249,8 +264,8 @@ def run_cv(out, *arguments):
         *arguments,
     ]
     result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
-    assert result.returncode == 0, result.stderr[-3000:]
-    return result.stdout
+    assert result.returncode == (1 if fails else 0), result.stderr[-3000:]
+    return result.stderr if fails else result.stdout
 
 
 def test_quick_cross_validation_predicts_every_digit_once_and_resumes(tmp_path):
@@ -279,6 +294,9 @@ def test_quick_cross_validation_predicts_every_digit_once_and_resumes(tmp_path):
     }
     low, high = rows[-1]["interval"]
     assert low < rows[-1]["accuracy"] < high
+    # Each fold also records what those settings trained, the notebook's defaults included.
+    recipe = json.loads((out / "quick" / "fold-1.json").read_text())["recipe"]
+    assert (recipe["filters"], recipe["epochs"], recipe["batch_size"]) == ([4, 4, 4], 1, 128)
     # The same models, predicting with test-time augmentation: a second recipe on the same digits.
     tta_rows = [row for row in map(json.loads, lines) if row["recipe"] == "quick-tta"]
     assert [row["folds done"] for row in tta_rows] == [1, 2]
@@ -293,6 +311,10 @@ def test_quick_cross_validation_predicts_every_digit_once_and_resumes(tmp_path):
     assert cv.compare("quick", "quick-tta", out)["digits"] == 5000
     run_cv(out)  # nothing left to train: no new row
     assert len((tmp_path / "cv_results.jsonl").read_text().splitlines()) == 4
+    # A fold trained when a default was other: the same settings no longer make that recipe.
+    fold = out / "quick" / "fold-1.json"
+    fold.write_text(json.dumps({**json.loads(fold.read_text()), "recipe": {**recipe, "epochs": 9}}))
+    assert "the notebook's defaults now make these settings train" in run_cv(out, fails=True)
 
 
 def test_headline_is_written_between_the_markers_of_readme_and_notebook(tmp_path):
